@@ -1,0 +1,1 @@
+"""Staff accounts: users with a role and an agency, web login and API tokens."""

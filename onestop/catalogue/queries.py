@@ -1,0 +1,111 @@
+"""Reading the catalogue: search, one procedure, the agencies; shapes of DESIGN section 4."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from onestop.catalogue.models import Agency, AgencyRole, Procedure, ProcedureField
+from onestop.errors import NotFound
+from onestop.text import fold
+
+
+def search_procedures(
+    session: Session,
+    *,
+    q: str = "",
+    field: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[Procedure], int]:
+    """Published procedures whose code or name contains every word of `q`, diacritics ignored."""
+    query = select(Procedure).where(col(Procedure.active))
+    for word in fold(q).split():
+        query = query.where(col(Procedure.search_text).contains(word, autoescape=True))
+    if field:
+        query = query.where(Procedure.field_code == field)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(Procedure.field_code, Procedure.code)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def get_procedure(session: Session, code: str) -> Procedure:
+    row = session.get(Procedure, code.strip())
+    if row is None or not row.active:
+        raise NotFound(f"Không có thủ tục mã {code}.", code="procedure_not_found")
+    return row
+
+
+def get_agency(session: Session, code: str) -> Agency:
+    row = session.get(Agency, code.strip())
+    if row is None or not row.active:
+        raise NotFound(f"Không có cơ quan mã {code}.", code="agency_not_found")
+    return row
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    return list(session.exec(select(Agency).where(col(Agency.active)).order_by(Agency.code)))
+
+
+def fields(session: Session) -> list[ProcedureField]:
+    return list(session.exec(select(ProcedureField).order_by(ProcedureField.name)))
+
+
+class Names:
+    """Names of roles, fields and provincial agencies, read once per request."""
+
+    def __init__(self, session: Session) -> None:
+        self.roles = {r.key: r for r in session.exec(select(AgencyRole))}
+        self.fields = {f.code: f for f in session.exec(select(ProcedureField))}
+        provincial = {k for k, r in self.roles.items() if r.level == "province"}
+        agencies = session.exec(select(Agency).where(col(Agency.role).in_(provincial)))
+        self.provincial = {a.role: a for a in agencies}
+
+    def agency(self, role: str) -> dict[str, Any]:
+        """A role as clients read it; a provincial role also names its one agency."""
+        out: dict[str, Any] = {"role": role, "name": self.roles[role].name}
+        agency = self.provincial.get(role)
+        if agency is not None:
+            out |= {"code": agency.code, "name": agency.name}
+        return out
+
+
+def agency_dict(agency: Agency, names: Names) -> dict[str, Any]:
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "role": agency.role,
+        "level": names.roles[agency.role].level,
+        "parent": agency.parent_code,
+        "illustrative": agency.illustrative,
+    }
+
+
+def procedure_summary(p: Procedure, names: Names) -> dict[str, Any]:
+    data = p.data
+    return {
+        "code": p.code,
+        "name": p.name,
+        "field": {"code": p.field_code, "name": names.fields[p.field_code].name},
+        "level": p.level,
+        "processing_time": data["processing_time"],
+        "fees": data["fees"],
+        "agency": names.agency(p.agency_role),
+        "interconnected": p.interconnected,
+    }
+
+
+def procedure_detail(p: Procedure, names: Names) -> dict[str, Any]:
+    """Every Art. 8 component, with the routing plan's agencies named."""
+    data = dict(p.data)
+    routing = [
+        step | {"agency": step["agency"], "agency_name": names.agency(step["agency"])["name"]}
+        for step in data.pop("routing")
+    ]
+    return data | procedure_summary(p, names) | {"routing": routing}

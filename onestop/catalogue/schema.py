@@ -1,0 +1,286 @@
+"""The schema of the published catalogue files (Decree 63/2010 Art. 8(2) components).
+
+The files in `procedures/` are reviewed by people in diffs, so the schema is strict
+(unknown keys are errors) and every unknown fact must be declared in `unknown:`
+rather than invented or silently left out.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+PROCEDURE_CODE = re.compile(r"^[123]\.\d{6}(\.[A-Z]\d{2})?$")
+AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+    HOURS = "hours"
+    SAME_DAY = "same_day"
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    COMMUNE = "commune"
+    PROVINCE_AND_COMMUNE = "province_and_commune"
+
+
+class OnlineLevel(StrEnum):
+    FULL = "full"  # toàn trình
+    PARTIAL = "partial"  # một phần
+    NONE = "none"
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    POST = "post"
+
+
+def _decimal(value: Any) -> Any:
+    """Accept the Vietnamese decimal comma ("4,5") as well as YAML numbers."""
+    if isinstance(value, str):
+        return Decimal(value.strip().replace(",", "."))
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return value
+
+
+def _number(value: Decimal) -> int | float:
+    """JSON clients read numbers: 4 stays 4, 4.5 becomes 4.5."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Amount = Annotated[
+    Decimal, BeforeValidator(_decimal), PlainSerializer(_number, when_used="json"), Field(ge=0)
+]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Duration(Strict):
+    """A processing time or an allowance, in one of the four units of DESIGN 2.3."""
+
+    value: Amount
+    unit: Unit
+
+    def working_hours(self) -> Decimal:
+        """Upper bound in working hours, to compare allowances with a total.
+
+        A calendar day is taken as one working day here: allowances are stated in working
+        time, and a plan is only checked against its procedure's total.
+        """
+        if self.unit is Unit.HOURS:
+            return self.value
+        if self.unit is Unit.SAME_DAY:
+            return Decimal(8)
+        return self.value * 8
+
+
+class ProcessingTime(Duration):
+    text: str | None = None  # the published wording, e.g. "Ngay trong ngày tiếp nhận"
+
+
+class Fee(Strict):
+    amount: Amount | None = None  # đồng; None when it depends (per page, per council)
+    text: Text
+
+
+class ChannelOffer(Strict):
+    channel: Channel
+    processing_time: ProcessingTime | None = None  # defaults to the procedure's
+    fee: Fee | None = None
+    description: str | None = None
+
+
+class Document(Strict):
+    name: Text
+    originals: int = Field(default=0, ge=0)  # bản chính
+    certified_copies: int = Field(default=0, ge=0)  # bản sao có chứng thực
+    photocopies: int = Field(default=0, ge=0)  # bản photo / bản sao
+    required: bool = True  # False: "only when relevant" (trường hợp ...)
+    form: str | None = None  # mẫu tờ khai, e.g. "Mẫu CT01"
+    note: str | None = None
+
+
+class Variant(Strict):
+    """A case (trường hợp) with its own time."""
+
+    name: Text
+    processing_time: ProcessingTime | None = None
+    no_appointment: bool = False
+
+
+class Step(Strict):
+    """One step of an interconnected routing plan."""
+
+    agency: Annotated[str, Field(pattern=ROLE_KEY.pattern)]  # an agency role of agencies.yaml
+    task: Text
+    allowance: Duration | None = None  # None: untimed, the clock stops (e.g. tax assessment)
+    parallel: str | None = None  # steps sharing a label run at the same time
+    counted: bool = True  # False for the counter's return step
+
+
+class Procedure(Strict):
+    code: Annotated[str, Field(pattern=PROCEDURE_CODE.pattern)]
+    name: Text
+    field: Annotated[str, Field(pattern=ROLE_KEY.pattern)]
+    level: Level
+    agency: Annotated[str, Field(pattern=ROLE_KEY.pattern)]  # role of the handling agency
+    agency_text: str | None = None  # the handling agency as published
+    online_level: OnlineLevel | None = None
+    interconnected: bool = False
+    any_counter: bool | None = None  # không phụ thuộc địa giới hành chính
+    processing_time: ProcessingTime | None = None
+    channels: list[ChannelOffer] = Field(default_factory=list)
+    steps: list[Text] = Field(default_factory=list)  # trình tự thực hiện
+    documents: list[Document] = Field(default_factory=list)
+    sets: int | None = Field(default=None, ge=1)  # số lượng hồ sơ (bộ)
+    applicants: str | None = None
+    result: str | None = None
+    forms: list[Text] = Field(default_factory=list)
+    conditions: list[Text] = Field(default_factory=list)
+    fees: str | None = None  # summary as published; per channel amounts in `channels`
+    legal_basis: list[Text] = Field(default_factory=list)
+    publication: str | None = None  # the decision that published it
+    variants: list[Variant] = Field(default_factory=list)
+    routing: list[Step] = Field(default_factory=list)
+    sources: dict[str, Text] = Field(default_factory=dict)  # fact -> where it was read
+    unknown: list[str] = Field(default_factory=list)  # facts not found: left empty on purpose
+    to_confirm: list[Text] = Field(default_factory=list)  # facts to check for the province
+
+    @model_validator(mode="after")
+    def _check(self) -> Procedure:
+        _check_unknown(self)
+        _check_routing(self)
+        _check_channels(self)
+        return self
+
+    def time_for(self, channel: Channel | str) -> ProcessingTime | None:
+        """The processing time for a channel, falling back on the procedure's."""
+        for offer in self.channels:
+            if offer.channel == channel and offer.processing_time is not None:
+                return offer.processing_time
+        return self.processing_time
+
+
+# Facts a procedure must either state or declare unknown.
+DECLARABLE = (
+    "processing_time",
+    "documents",
+    "fees",
+    "legal_basis",
+    "result",
+    "applicants",
+    "online_level",
+    "any_counter",
+    "publication",
+    "steps",
+    "sets",
+)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == [] or value == ""
+
+
+def _check_unknown(p: Procedure) -> None:
+    for name in p.unknown:
+        if name not in DECLARABLE:
+            raise ValueError(f"unknown: '{name}' is not a fact that may be declared unknown")
+        if not _is_empty(getattr(p, name)):
+            raise ValueError(f"unknown: '{name}' is declared unknown but has a value")
+    for name in DECLARABLE:
+        if _is_empty(getattr(p, name)) and name not in p.unknown:
+            raise ValueError(f"'{name}' is empty: state it, or list it under unknown:")
+
+
+def _check_channels(p: Procedure) -> None:
+    seen = [offer.channel for offer in p.channels]
+    if len(seen) != len(set(seen)):
+        raise ValueError("channels: each channel may be listed once")
+
+
+def plan_hours(steps: list[Step]) -> Decimal:
+    """Working hours the plan takes: sequential steps add up, a parallel group takes its longest."""
+    total = Decimal(0)
+    groups: dict[str, Decimal] = {}
+    for step in steps:
+        if step.allowance is None or not step.counted:
+            continue
+        hours = step.allowance.working_hours()
+        if step.parallel is None:
+            total += hours
+        else:
+            groups[step.parallel] = max(groups.get(step.parallel, Decimal(0)), hours)
+    return total + sum(groups.values(), Decimal(0))
+
+
+def _check_routing(p: Procedure) -> None:
+    if not p.interconnected:
+        if p.routing:
+            raise ValueError("routing: only an interconnected procedure carries a routing plan")
+        return
+    if len({step.agency for step in p.routing}) < 2:
+        raise ValueError("routing: an interconnected procedure needs steps at two agencies or more")
+    if p.processing_time is None:
+        return
+    total = p.processing_time.working_hours()
+    planned = plan_hours(p.routing)
+    if planned > total:
+        raise ValueError(
+            f"routing: the allowances take {planned} working hours, "
+            f"more than the procedure's {total}"
+        )
+
+
+class Field_(Strict):
+    """A field (lĩnh vực) of procedures."""
+
+    code: Annotated[str, Field(pattern=ROLE_KEY.pattern)]
+    name: Text
+    name_en: Text
+
+
+class Role(Strict):
+    """A kind of agency that procedures and routing plans name."""
+
+    key: Annotated[str, Field(pattern=ROLE_KEY.pattern)]
+    name: Text
+    level: Level  # province: one agency in the province; commune: one per commune
+
+
+class Agency(Strict):
+    code: Annotated[str, Field(pattern=AGENCY_CODE.pattern)]
+    name: Text
+    role: Annotated[str, Field(pattern=ROLE_KEY.pattern)]
+    parent: str | None = None  # the code of the commune or department it belongs to
+    address: str | None = None
+    phone: str | None = None
+    illustrative: bool = False  # the code is made up in the style of Decision 20/2020
+
+
+class Directory(Strict):
+    """`procedures/agencies.yaml`: the province, its fields, roles and agencies."""
+
+    province: Text
+    fields: list[Field_]
+    roles: list[Role]
+    agencies: list[Agency]

@@ -1,0 +1,150 @@
+"""The `onestop` command (DESIGN section 4): set-up, serving and administration."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import Flask
+from sqlmodel import Session
+
+from onestop import db
+from onestop.accounts import services as accounts
+from onestop.app import create_app
+from onestop.catalogue.files import read_catalogue
+from onestop.catalogue.loading import CatalogueInvalid, load_catalogue
+from onestop.errors import DomainError
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _app(ctx: click.Context) -> Flask:
+    """The app, built once per command from the environment."""
+    root = ctx.find_root()
+    if root.obj is None:
+        app = root.obj = create_app()
+        # Close pooled connections when the command ends, not when the process is torn down.
+        root.call_on_close(db.database(app).engine.dispose)
+    return root.obj
+
+
+@click.group()
+@click.version_option(package_name="onestop")
+def main() -> None:
+    """onestop: phần mềm Bộ phận Một cửa."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Thêm tài khoản mẫu (in ra một lần).")
+@click.pass_context
+def init(ctx: click.Context, demo: bool) -> None:
+    """Create or upgrade the database, load agencies and the catalogue."""
+    from onestop import demo as demo_module
+    from onestop.migrate import upgrade
+
+    app = _app(ctx)
+    upgrade(app.config["DATABASE_URL"])
+    try:
+        with db.database(app).session_scope() as session:
+            report = load_catalogue(session, directory=app.config["CATALOGUE_DIR"], now=db.utcnow())
+            created = demo_module.create_accounts(session, now=db.utcnow()) if demo else []
+    except CatalogueInvalid as exc:
+        _fail(f"{exc.message}\nDanh mục có lỗi: không nạp gì.")
+    click.echo(f"Danh mục thủ tục: {report}.")
+    if created:
+        demo_module.save_logins(Path(app.instance_path), created)
+        click.echo("Tài khoản mẫu (chỉ in một lần; lưu ở instance/demo-logins.txt):")
+        click.echo(demo_module.format_logins(created))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the app in this one process."""
+    _app(ctx).run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.group()
+def catalogue() -> None:
+    """The catalogue of procedures."""
+
+
+@catalogue.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def catalogue_check(directory: Path | None) -> None:
+    """Validate the catalogue; exit 1 with `file:line: message` for each error."""
+    from onestop.config import ROOT
+
+    checked = read_catalogue(directory or ROOT / "procedures")
+    if not checked.ok:
+        _fail("\n".join(str(p) for p in checked.problems) or "agencies.yaml is missing")
+    click.echo(f"{len(checked.procedures)} thủ tục, không có lỗi.")
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role", required=True, type=click.Choice(["officer", "handler", "supervisor", "admin"])
+)
+@click.option("--agency", "agency_code", help="Mã cơ quan (bắt buộc trừ admin).")
+@click.option("--password", help="Mật khẩu; bỏ trống thì sinh ngẫu nhiên và in ra.")
+@click.option("--full-name", help="Họ và tên.")
+@click.pass_context
+def user_add(
+    ctx: click.Context,
+    name: str,
+    role: str,
+    agency_code: str | None,
+    password: str | None,
+    full_name: str | None,
+) -> None:
+    """Create a user (every role but admin belongs to an agency)."""
+    with _domain(ctx) as session:
+        created, secret = accounts.create_user(
+            session,
+            username=name,
+            role=role,
+            agency_code=agency_code,
+            password=password,
+            full_name=full_name,
+            now=db.utcnow(),
+        )
+    click.echo(f"Đã tạo {created.username} ({role}).")
+    if password is None:
+        click.echo(f"Mật khẩu: {secret}")
+
+
+@main.command()
+@click.argument("name")
+@click.pass_context
+def token(ctx: click.Context, name: str) -> None:
+    """Print a new API token for that user, nothing else."""
+    with _domain(ctx) as session:
+        secret = accounts.create_token(
+            session, user=accounts.get_user(session, name), now=db.utcnow()
+        )
+    click.echo(secret)
+
+
+@contextmanager
+def _domain(ctx: click.Context) -> Iterator[Session]:
+    """A committed session; a DomainError becomes exit status 1 with its message."""
+    try:
+        with db.database(_app(ctx)).session_scope() as session:
+            yield session
+    except DomainError as exc:
+        _fail(f"Lỗi: {exc.message}")

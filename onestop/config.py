@@ -1,0 +1,74 @@
+"""Configuration: defaults, then `ONESTOP_*` environment variables, then the mapping given."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# Settings read from the environment as ONESTOP_<NAME>.
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "BASE_URL",
+    "CALENDAR",
+    "CATALOGUE_DIR",
+    "PUBLIC_RATE_LIMIT",
+)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain URLs of DESIGN section 4; use psycopg 3 for PostgreSQL."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _secret_key(instance: Path) -> str:
+    """A key kept in the instance folder, so one server's sessions survive a restart.
+
+    Deployments with several app servers must set ONESTOP_SECRET_KEY for all of them.
+    """
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The effective configuration."""
+    config: dict[str, Any] = {
+        "INSTANCE_PATH": str(INSTANCE),
+        "BASE_URL": "http://127.0.0.1:5000",
+        "CATALOGUE_DIR": str(ROOT / "procedures"),
+        "CALENDAR": None,
+        "PUBLIC_RATE_LIMIT": "60/minute",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_MINUTES": 15,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    }
+    for name in ENV_SETTINGS:
+        value = os.environ.get(f"ONESTOP_{name}")
+        if value:
+            config[name] = value
+    config.update(overrides or {})
+    instance = Path(config["INSTANCE_PATH"])
+    config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'onestop.db'}")
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _secret_key(instance)
+    config.setdefault("SESSION_COOKIE_SECURE", str(config["BASE_URL"]).startswith("https://"))
+    return config

@@ -1,0 +1,1 @@
+"""What a citizen sees of a dossier without logging in."""

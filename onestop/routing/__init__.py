@@ -1,0 +1,1 @@
+"""Routing of interconnected (liên thông) dossiers between agencies, step by step."""

@@ -1,0 +1,1 @@
+"""On-time rates, what is about to be late, and the periodic reports."""

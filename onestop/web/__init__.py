@@ -1,0 +1,101 @@
+"""The web layer: one blueprint per audience, kept thin; this module wires them together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template, request, session
+from flask_babel import Babel, get_locale
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from onestop import db
+from onestop.accounts.models import User
+from onestop.errors import DomainError
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCALES = ("vi", "en")
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+
+def select_locale() -> str:
+    """Vietnamese unless the visitor chose English (kept in the session)."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        session["lang"] = asked
+    return session.get("lang", "vi")
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def vn_datetime(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    """Show an instant in Vietnam time, dd/mm/yyyy."""
+    if value is None:
+        return ""
+    return value.astimezone(VN_TZ).strftime(fmt)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _domain_error(exc: DomainError) -> Any:
+    if _wants_json():
+        return exc.as_dict(), exc.http_status
+    return render_template("error.html", message=exc.message, status=exc.http_status), (
+        exc.http_status
+    )
+
+
+def _http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if _wants_json():
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return {"error": {"code": code, "message": exc.description or exc.name}}, status
+    return render_template("error.html", message=exc.description, status=status), status
+
+
+def _csrf_error(exc: CSRFError) -> Any:
+    message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+    return render_template("error.html", message=message, status=400), 400
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from onestop.web import api, auth, counter, public
+
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(counter.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for CSRF to protect
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
+    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.globals.update(locales=LOCALES, get_locale=get_locale)
