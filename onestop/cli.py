@@ -148,3 +148,63 @@ def _domain(ctx: click.Context) -> Iterator[Session]:
             yield session
     except DomainError as exc:
         _fail(f"Lỗi: {exc.message}")
+
+
+@main.command()
+@click.option(
+    "--received",
+    required=True,
+    help="Thời điểm tiếp nhận, ISO 8601 (không có múi giờ: giờ Việt Nam).",
+)
+@click.option("--procedure", "procedure_code", help="Mã thủ tục: dùng thời hạn của thủ tục.")
+@click.option(
+    "--channel",
+    default="in_person",
+    show_default=True,
+    type=click.Choice(["in_person", "online", "post"]),
+)
+@click.option("--working-days", help="Số ngày làm việc (có thể lẻ: 0,25).")
+@click.option("--days", help="Số ngày (theo lịch).")
+@click.option("--hours", help="Số giờ làm việc.")
+@click.option("--same-day", is_flag=True, help="Trong ngày (sau 15 giờ: ngày làm việc tiếp theo).")
+@click.option(
+    "--calendar",
+    "calendar_file",
+    type=click.Path(dir_okay=False),
+    help="Tệp điều chỉnh lịch (YAML).",
+)
+@click.pass_context
+def due(
+    ctx: click.Context,
+    received: str,
+    procedure_code: str | None,
+    channel: str,
+    working_days: str | None,
+    days: str | None,
+    hours: str | None,
+    same_day: bool,
+    calendar_file: str | None,
+) -> None:
+    """Print the due time as ISO 8601 with offset +07:00, nothing else."""
+    from onestop.deadlines.cli import compute_due
+
+    app = _app(ctx)
+    if calendar_file:
+        app.config["CALENDAR"] = calendar_file
+    durations = {"working_days": working_days, "days": days, "hours": hours}
+    chosen = {unit: value for unit, value in durations.items() if value is not None}
+    if same_day:
+        chosen["same_day"] = "0"
+    if bool(procedure_code) + len(chosen) != 1:
+        _fail("Chọn đúng một trong --procedure, --working-days, --days, --hours, --same-day.")
+    try:
+        result = compute_due(
+            app,
+            received=received,
+            procedure_code=procedure_code,
+            channel=channel,
+            duration=next(iter(chosen.items()), None),
+        )
+    except (ValueError, DomainError) as exc:
+        _fail(getattr(exc, "message", None) or str(exc))
+    click.echo(result)

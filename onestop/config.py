@@ -19,6 +19,7 @@ ENV_SETTINGS = (
     "CALENDAR",
     "CATALOGUE_DIR",
     "PUBLIC_RATE_LIMIT",
+    "RATE_LIMIT_STORAGE",
 )
 
 
@@ -53,6 +54,8 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CATALOGUE_DIR": str(ROOT / "procedures"),
         "CALENDAR": None,
         "PUBLIC_RATE_LIMIT": "60/minute",
+        # memory:// counts per process; several app servers share redis://HOST:6379 instead.
+        "RATE_LIMIT_STORAGE": "memory://",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_MINUTES": 15,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
@@ -26,6 +26,9 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -66,7 +69,21 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get("sqlite_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Begin the session's transaction as a writer.
+
+    On SQLite, BEGIN IMMEDIATE takes the write lock at once: a transaction that reads and
+    then writes would otherwise fail on a stale snapshot when another writer went first.
+    Writers queue on the busy timeout instead. PostgreSQL needs nothing here.
+    """
+    if session.in_transaction():
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_immediate": True})
 
 
 def make_engine(url: str) -> Engine:
@@ -117,6 +134,8 @@ def session() -> Session:
     """The session of the current request; the view commits it."""
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
+        if has_request_context() and request.method not in SAFE_METHODS:
+            begin_write(g.db_session)
     return g.db_session
 
 

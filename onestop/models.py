@@ -7,3 +7,5 @@ def import_all() -> None:
     """Import the model modules so that their tables join SQLModel.metadata."""
     from onestop.accounts import models as _accounts  # noqa: F401
     from onestop.catalogue import models as _catalogue  # noqa: F401
+    from onestop.deadlines import models as _deadlines  # noqa: F401
+    from onestop.dossiers import models as _dossiers  # noqa: F401

@@ -111,6 +111,7 @@ def app(migrated_url: str, connection: Connection, tmp_path: Path) -> Flask:
             "SECRET_KEY": "test",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "PUBLIC_RATE_LIMIT": "0",
+            "NOW": NOW,  # the views' clock: 09:00 on Wednesday 25/11/2026 in Vietnam
         }
     )
     database = db.database(app)

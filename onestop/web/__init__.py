@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from onestop import db
 from onestop.accounts.models import User
 from onestop.errors import DomainError
+from onestop.web.limits import limiter
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCALES = ("vi", "en")
@@ -43,6 +44,13 @@ def vn_datetime(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
     if value is None:
         return ""
     return value.astimezone(VN_TZ).strftime(fmt)
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+def weekday(day: date) -> str:
+    return WEEKDAYS[day.weekday()]
 
 
 def _wants_json() -> bool:
@@ -78,12 +86,15 @@ def _security_headers(response: Any) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    from onestop.web import api, auth, counter, public
+    from onestop.web import admin, api, auth, counter, public, tools
 
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
     )
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -92,10 +103,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(counter.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(tools.bp)
+    app.register_blueprint(admin.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for CSRF to protect
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
     app.jinja_env.filters["vn_datetime"] = vn_datetime
-    app.jinja_env.globals.update(locales=LOCALES, get_locale=get_locale)
+    app.jinja_env.globals.update(locales=LOCALES, get_locale=get_locale, weekday=weekday)

@@ -1,15 +1,54 @@
-"""The reception counter (role officer): the catalogue at hand, and later the intake."""
+"""The reception counter (role officer): find the procedure, check the papers, record the
+dossier with one of three outcomes, print the forms, keep the log book."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
+from onestop import db
+from onestop.calendar import VN_TZ
+from onestop.catalogue import queries as cq
+from onestop.dossiers import queries as dossiers
+from onestop.dossiers import services
+from onestop.dossiers.states import STATUS_NAMES, Status
+from onestop.dossiers.validation import ValidationFailed
+from onestop.errors import DomainError, Invalid
+from onestop.receipts import build
+from onestop.web import intake_form
 from onestop.web.access import roles_required
 from onestop.web.catalogue_views import detail_context, search_context
+from onestop.web.common import current_calendar, now
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
+OUTCOMES = {o.value: o for o in services.OUTCOMES}
+
+
+@bp.get("/")
+@roles_required("officer")
+def index() -> Any:
+    """Keyboard first: the search box has the focus, Enter searches, Tab reaches the results."""
+    context = search_context() if request.args.get("q") else {"q": "", "procedures": []}
+    agency = current_user.agency_code
+    today = _day_bounds(now().astimezone(VN_TZ).date())
+    recent, _ = dossiers.list_dossiers(
+        db.session(), agency=agency, received_from=today[0], received_to=today[1], per_page=20
+    )
+    return render_template(
+        "counter/index.html", recent=recent, status_names=STATUS_NAMES, **context
+    )
 
 
 @bp.get("/procedures")
@@ -23,3 +62,172 @@ def catalogue() -> Any:
 @roles_required()
 def procedure(code: str) -> Any:
     return render_template("catalogue/detail.html", staff=True, **detail_context(code))
+
+
+def _agency_code() -> str:
+    """Officers receive at their own agency; an admin names it in the form."""
+    code = current_user.agency_code or request.values.get("agency", "")
+    if not code:
+        raise Invalid("Chọn cơ quan tiếp nhận.", field="agency")
+    return code
+
+
+def _form_context(procedure_code: str, **extra: Any) -> dict[str, Any]:
+    session = db.session()
+    procedure = cq.get_procedure(session, procedure_code)
+    channel = request.values.get("channel", "in_person")
+    due = services.appointment(current_calendar(), procedure, channel, now())
+    return {
+        "p": procedure,
+        "documents": intake_form.catalogue_documents(procedure),
+        "time_text": services.time_text(services.processing_time(procedure, channel)),
+        "due": due,
+        "form": request.form,
+        "errors": {},
+        "form_key": request.form.get("form_key") or secrets.token_urlsafe(16),
+        "agencies": cq.list_agencies(session) if not current_user.agency_code else [],
+        "channels": services.CHANNELS,
+    } | extra
+
+
+@bp.get("/tiep-nhan/<procedure_code>")
+@roles_required("officer")
+def intake_page(procedure_code: str) -> Any:
+    return render_template("counter/intake.html", **_form_context(procedure_code))
+
+
+@bp.post("/tiep-nhan/<procedure_code>")
+@roles_required("officer")
+def intake(procedure_code: str) -> Any:
+    session = db.session()
+    procedure = cq.get_procedure(session, procedure_code)
+    outcome = OUTCOMES.get(request.form.get("outcome", ""))
+    parsed = intake_form.parse(request.form, procedure)
+    try:
+        if outcome is None:
+            raise Invalid("Chọn tiếp nhận, yêu cầu bổ sung hoặc từ chối.", field="outcome")
+        checked = services.check_intake(session, parsed["request"], agency_code=_agency_code())
+        dossier = services.intake(
+            session,
+            request=checked,
+            outcome=outcome,
+            actor=current_user,
+            calendar=current_calendar(),
+            now=now(),
+            reason=parsed["reason"] or None,
+            missing=parsed["missing"],
+            idempotency_key=request.form.get("form_key") or None,
+        )
+    except ValidationFailed as exc:
+        return _form_again(procedure_code, exc.errors)
+    except DomainError as exc:
+        if exc.http_status != 422:
+            raise
+        return _form_again(procedure_code, {exc.field or "outcome": exc.message})
+    session.commit()
+    return redirect(url_for("counter.dossier", code=dossier.code))
+
+
+def _form_again(procedure_code: str, errors: dict[str, str]) -> Any:
+    context = _form_context(procedure_code, errors=errors)
+    return render_template("counter/intake.html", **context), 422
+
+
+@bp.get("/han-tra")
+@roles_required("officer")
+def appointment() -> Any:
+    """The appointment if the dossier were received now: the form shows it live."""
+    procedure = cq.get_procedure(db.session(), request.args.get("procedure", ""))
+    channel = request.args.get("channel", "in_person")
+    due = services.appointment(current_calendar(), procedure, channel, now())
+    return {
+        "due_at": due.isoformat() if due else None,
+        "due_text": due.astimezone(VN_TZ).strftime("%H:%M, %d/%m/%Y") if due else None,
+        "time_text": services.time_text(services.processing_time(procedure, channel)),
+    }
+
+
+@bp.get("/ho-so/<code>")
+@roles_required()
+def dossier(code: str) -> Any:
+    session = db.session()
+    row = dossiers.get_dossier(session, code)
+    dossiers.check_access(current_user, row)
+    return render_template(
+        "counter/dossier.html",
+        d=row,
+        detail=dossiers.dossier_detail(session, row, now=now()),
+        status_name=STATUS_NAMES[Status(row.status)],
+        forms=build.available_forms(row),
+        lookup_url=build.lookup_url(row),
+    )
+
+
+@bp.get("/ho-so/<code>/<form>.pdf")
+@roles_required()
+def form_pdf(code: str, form: str) -> Any:
+    session = db.session()
+    row = dossiers.get_dossier(session, code)
+    dossiers.check_access(current_user, row)
+    return pdf_response(session, row, form)
+
+
+def pdf_response(session: Any, row: Any, form: str) -> Response:
+    """One of the dossier's forms; shared with the API."""
+    if form not in build.available_forms(row):
+        abort(404, "Hồ sơ này không có biểu mẫu đó.")
+    pdf = build.render(session, row, form)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{row.code}-{form}.pdf"'
+    return response
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+    return start, start + timedelta(days=1)
+
+
+@bp.get("/so-theo-doi")
+@roles_required("officer", "supervisor")
+def logbook() -> Any:
+    """Mẫu 07: the dossiers an agency recorded on a day."""
+    from onestop.dossiers.logbook import logbook_rows
+
+    day, agency = _logbook_args()
+    rows = logbook_rows(db.session(), agency_code=agency, day=day)
+    return render_template(
+        "counter/logbook.html",
+        rows=rows,
+        day=day,
+        agency=agency,
+        agencies=cq.list_agencies(db.session()),
+    )
+
+
+@bp.get("/so-theo-doi.xlsx")
+@roles_required("officer", "supervisor")
+def logbook_xlsx() -> Any:
+    from onestop.dossiers.logbook import logbook_rows, logbook_workbook
+
+    day, agency = _logbook_args()
+    rows = logbook_rows(db.session(), agency_code=agency, day=day)
+    data = logbook_workbook(rows, agency=cq.get_agency(db.session(), agency), day=day)
+    response = Response(
+        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"so-theo-doi-{agency}-{day:%Y%m%d}.xlsx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _logbook_args() -> tuple[date, str]:
+    raw = request.args.get("date", "")
+    try:
+        day = date.fromisoformat(raw) if raw else now().astimezone(VN_TZ).date()
+    except ValueError as exc:
+        raise Invalid("Ngày không hợp lệ (YYYY-MM-DD).", field="date") from exc
+    # Officers see their own agency's book; supervisors and admins pick one.
+    agency = current_user.agency_code if current_user.role == "officer" else None
+    agency = agency or request.args.get("agency") or current_user.agency_code or ""
+    cq.get_agency(db.session(), agency)
+    return day, agency

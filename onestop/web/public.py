@@ -1,14 +1,20 @@
-"""Pages anyone may open without logging in."""
+"""Pages anyone may open without logging in: the catalogue and the dossier lookup."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request, url_for
 
+from onestop import db
+from onestop.errors import NotFound
+from onestop.lookup import services as lookup
+from onestop.web import limits
 from onestop.web.catalogue_views import detail_context, search_context
+from onestop.web.common import now
 
 bp = Blueprint("public", __name__)
+limits.public(bp)
 
 
 @bp.get("/")
@@ -24,3 +30,31 @@ def catalogue() -> Any:
 @bp.get("/thu-tuc/<code>")
 def procedure(code: str) -> Any:
     return render_template("catalogue/detail.html", staff=False, **detail_context(code))
+
+
+@bp.route("/tra-cuu", methods=["GET", "POST"])
+def lookup_form() -> Any:
+    """The code and the last 4 digits of the phone or ID number (POST: they stay out of logs)."""
+    error = None
+    code = request.form.get("code", "").strip()
+    if request.method == "POST":
+        try:
+            dossier = lookup.by_code_and_digits(
+                db.session(), code=code, last_digits=request.form.get("digits", "")
+            )
+        except NotFound as exc:
+            error = exc.message
+        else:
+            return redirect(url_for("public.dossier", token=dossier.public_token))
+    status = 404 if error else 200
+    return render_template("lookup/form.html", code=code, error=error), status
+
+
+@bp.get("/tra-cuu/<token>")
+def dossier(token: str) -> Any:
+    """What the QR code opens."""
+    session = db.session()
+    view = lookup.public_view(session, lookup.by_token(session, token), now=now())
+    response = render_template("lookup/dossier.html", d=view)
+    # A shared phone's browser must not keep someone else's dossier.
+    return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

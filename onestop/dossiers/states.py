@@ -1,0 +1,124 @@
+"""The one state machine of a dossier (DESIGN 2.2): statuses, actions and the transitions.
+
+Statuses carry the national portal's codes, so syncing and reporting map one to one. Every
+change of status goes through `apply` in `onestop.dossiers.services`, which checks this table
+and appends an audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import Literal
+
+
+class Status(IntEnum):
+    SUBMITTED = 1  # Mới đăng ký: submitted online, not yet checked by the counter
+    RECEIVED = 2  # Được tiếp nhận
+    REFUSED = 3  # Không được tiếp nhận
+    PROCESSING = 4  # Đang xử lý
+    SUPPLEMENT = 5  # Yêu cầu bổ sung giấy tờ (clock paused)
+    PAYMENT = 6  # Yêu cầu thực hiện nghĩa vụ tài chính (clock paused)
+    WITHDRAWN = 7  # Công dân yêu cầu rút hồ sơ
+    STOPPED = 8  # Dừng xử lý
+    DONE = 9  # Đã xử lý xong
+    RETURNED = 10  # Đã trả kết quả
+
+
+STATUS_NAMES: dict[Status, str] = {
+    Status.SUBMITTED: "Mới đăng ký",
+    Status.RECEIVED: "Được tiếp nhận",
+    Status.REFUSED: "Không được tiếp nhận",
+    Status.PROCESSING: "Đang xử lý",
+    Status.SUPPLEMENT: "Yêu cầu bổ sung giấy tờ",
+    Status.PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
+    Status.STOPPED: "Dừng xử lý",
+    Status.DONE: "Đã xử lý xong",
+    Status.RETURNED: "Đã trả kết quả",
+}
+
+# A dossier ends at the first of these (DESIGN 2.4).
+ENDED = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.DONE, Status.RETURNED})
+# While waiting for the citizen the clock stops.
+PAUSED = frozenset({Status.SUPPLEMENT, Status.PAYMENT})
+
+
+class Action(StrEnum):
+    SUBMIT_ONLINE = "submit_online"
+    RECEIVE = "receive"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    REFUSE = "refuse"
+    TRANSFER = "transfer"
+    REQUEST_PAYMENT = "request_payment"
+    PAYMENT_RECEIVED = "payment_received"
+    APOLOGIZE = "apologize"
+    COMPLETE = "complete"
+    RETURN_RESULT = "return_result"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    # Not a change of status: the due time moved because the working calendar changed.
+    RESCHEDULE = "reschedule"
+
+
+ACTION_NAMES: dict[Action, str] = {
+    Action.SUBMIT_ONLINE: "Nộp hồ sơ trực tuyến",
+    Action.RECEIVE: "Tiếp nhận hồ sơ",
+    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    Action.SUPPLEMENT_RECEIVED: "Nhận hồ sơ bổ sung",
+    Action.REFUSE: "Từ chối tiếp nhận",
+    Action.TRANSFER: "Chuyển xử lý",
+    Action.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    Action.PAYMENT_RECEIVED: "Đã thực hiện nghĩa vụ tài chính",
+    Action.APOLOGIZE: "Xin lỗi và hẹn lại ngày trả",
+    Action.COMPLETE: "Đã xử lý xong",
+    Action.RETURN_RESULT: "Trả kết quả",
+    Action.WITHDRAW: "Công dân rút hồ sơ",
+    Action.STOP: "Dừng xử lý",
+    Action.RESCHEDULE: "Điều chỉnh hạn trả theo lịch làm việc",
+}
+
+
+STAY: Literal["stay"] = "stay"  # the status does not change
+RESUME: Literal["resume"] = "resume"  # back to the status before the pause
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Which statuses an action may start from (None: a dossier not yet recorded) and where it
+    leads."""
+
+    sources: frozenset[Status | None]
+    target: Status | Literal["stay", "resume"]
+
+
+_OPEN = frozenset({Status.RECEIVED, Status.PROCESSING})
+TRANSITIONS: dict[Action, Rule] = {
+    Action.SUBMIT_ONLINE: Rule(frozenset({None}), Status.SUBMITTED),
+    Action.RECEIVE: Rule(frozenset({None, Status.SUBMITTED}), Status.RECEIVED),
+    # At the counter (the dossier is not received yet) or during handling (the clock pauses).
+    Action.REQUEST_SUPPLEMENT: Rule(
+        frozenset({None, Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING}), Status.SUPPLEMENT
+    ),
+    # Back to where it paused; a dossier never received is received now.
+    Action.SUPPLEMENT_RECEIVED: Rule(frozenset({Status.SUPPLEMENT}), RESUME),
+    Action.REFUSE: Rule(frozenset({None, Status.SUBMITTED, Status.SUPPLEMENT}), Status.REFUSED),
+    Action.TRANSFER: Rule(_OPEN, Status.PROCESSING),
+    Action.REQUEST_PAYMENT: Rule(_OPEN, Status.PAYMENT),
+    Action.PAYMENT_RECEIVED: Rule(frozenset({Status.PAYMENT}), RESUME),
+    Action.APOLOGIZE: Rule(_OPEN | PAUSED, STAY),
+    Action.COMPLETE: Rule(_OPEN, Status.DONE),
+    Action.RETURN_RESULT: Rule(frozenset({Status.DONE}), Status.RETURNED),
+    Action.WITHDRAW: Rule(
+        frozenset({Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, *PAUSED}),
+        Status.WITHDRAWN,
+    ),
+    Action.STOP: Rule(_OPEN | PAUSED, Status.STOPPED),
+    Action.RESCHEDULE: Rule(_OPEN | PAUSED, STAY),
+}
+
+
+def allowed_actions(status: Status | None) -> list[Action]:
+    """The actions the table allows from `status`, in the table's order."""
+    return [action for action, rule in TRANSITIONS.items() if status in rule.sources]

@@ -1,0 +1,25 @@
+"""Rate limits on the public pages and the public API, per client address."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+# Behind a proxy, deployments wrap the app in ProxyFix so that this is the client's address.
+limiter = Limiter(get_remote_address)
+
+
+def public_limit() -> str:
+    """ONESTOP_PUBLIC_RATE_LIMIT, e.g. "60/minute"."""
+    return str(current_app.config["PUBLIC_RATE_LIMIT"])
+
+
+def limit_off() -> bool:
+    """`0` turns the limit off: for a proxy that limits already, and for load measurements."""
+    return public_limit() in ("0", "")
+
+
+def public(target: object) -> object:
+    """Apply the public limit to a blueprint or a view, once, at import time."""
+    return limiter.limit(public_limit, exempt_when=limit_off)(target)

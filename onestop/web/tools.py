@@ -1,0 +1,73 @@
+"""Staff tools: the due-date calculator (tính ngày hẹn trả)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from onestop import db
+from onestop.calendar import VN_TZ, Unit
+from onestop.catalogue.queries import get_procedure
+from onestop.deadlines.cli import parse_amount
+from onestop.dossiers.services import processing_time, time_text
+from onestop.errors import DomainError, Invalid
+from onestop.web.access import roles_required
+from onestop.web.common import current_calendar, now
+
+bp = Blueprint("tools", __name__, url_prefix="/cong-cu")
+UNITS = {
+    "working_days": "ngày làm việc",
+    "days": "ngày (theo lịch)",
+    "hours": "giờ làm việc",
+    "same_day": "trong ngày",
+}
+
+
+def _received(raw: str) -> datetime:
+    if not raw:
+        return now()
+    try:
+        return datetime.fromisoformat(raw).replace(tzinfo=VN_TZ)
+    except ValueError as exc:
+        raise Invalid("Thời điểm tiếp nhận không hợp lệ.", field="received") from exc
+
+
+def _duration(args: Any) -> tuple[str, str, str]:
+    """(value, unit, label) from a procedure's own time or from the typed duration."""
+    code = args.get("procedure", "").strip()
+    if code:
+        procedure = get_procedure(db.session(), code)
+        time = processing_time(procedure, args.get("channel", "in_person"))
+        if time is None:
+            raise Invalid("Thủ tục này chưa công bố thời hạn giải quyết.", field="procedure")
+        return (
+            str(time["value"]),
+            time["unit"],
+            f"{procedure.code} {procedure.name}: {time_text(time)}",
+        )
+    unit = args.get("unit", "working_days")
+    if unit not in UNITS:
+        raise Invalid("Đơn vị thời gian không hợp lệ.", field="unit")
+    value = "0" if unit == Unit.SAME_DAY else parse_amount(args.get("value", "") or "-")
+    return value, unit, f"{value.replace('.', ',')} {UNITS[unit]}"
+
+
+@bp.get("/ngay-hen")
+@roles_required()
+def due_date() -> Any:
+    """Pick a procedure or a duration and a reception time; see the due time and why."""
+    context: dict[str, Any] = {"args": request.args, "units": UNITS, "errors": {}}
+    if request.args.get("procedure") or request.args.get("value") or request.args.get("unit"):
+        try:
+            received = _received(request.args.get("received", ""))
+            value, unit, label = _duration(request.args)
+            context["explanation"] = current_calendar().explain(received, value, unit)
+            context["label"] = label
+        except DomainError as exc:
+            context["errors"][exc.field or "value"] = exc.message
+        except ValueError as exc:  # a whole number of calendar days, a too-far date
+            context["errors"]["value"] = f"Không tính được: {exc}"
+    context["default_received"] = now().astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M")
+    return render_template("tools/due_date.html", **context)

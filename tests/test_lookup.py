@@ -1,0 +1,104 @@
+"""What the citizen sees: the QR page and the lookup form; what it must never show."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.dossiers.states import Action
+from onestop.lookup.services import mask_name
+from tests.factories import make_dossier
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("officer", agency_code="000.01.31.H21")[0]
+
+
+@pytest.fixture
+def dossier(session, officer):
+    d = make_dossier(session, officer)
+    session.commit()
+    return d
+
+
+def test_mask_name():
+    assert mask_name("Nguyễn Văn An") == "Nguyễn V** A**"
+    assert mask_name("Đặng Thị Hường") == "Đặng T** H**"
+
+
+def test_qr_page_shows_what_the_citizen_needs(client, dossier):
+    page = client.get(f"/tra-cuu/{dossier.public_token}").get_data(as_text=True)
+    for text in (
+        dossier.code,
+        "Đăng ký thường trú",
+        "Được tiếp nhận",
+        "Đặng T** H**",
+        "09:00 04/12/2026",
+        "Tiếp nhận hồ sơ",
+    ):
+        assert text in page
+
+
+def test_qr_page_never_shows_personal_data(client, session, officer, dossier):
+    from onestop.dossiers.services import apply
+
+    apply(
+        session,
+        dossier=dossier,
+        action=Action.TRANSFER,
+        actor=officer,
+        now=dossier.received_at,
+        note="Ghi chú nội bộ: gọi lại cho chị Hường",
+        public=False,
+    )
+    session.commit()
+    response = client.get(f"/tra-cuu/{dossier.public_token}")
+    page = response.get_data(as_text=True)
+    for secret in (
+        "052190001234",
+        "0912345678",
+        "huong@example.vn",
+        "Trần Hưng Đạo",
+        "Đặng Thị Hường",
+        "Ghi chú nội bộ",
+    ):
+        assert secret not in page
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_token_is_404(client):
+    assert client.get("/tra-cuu/khong-co-ma-nay").status_code == 404
+
+
+def test_supplement_shows_what_is_asked(client, session, officer):
+    d = make_dossier(session, officer, outcome=Action.REQUEST_SUPPLEMENT)
+    session.commit()
+    page = client.get(f"/tra-cuu/{d.public_token}").get_data(as_text=True)
+    assert "Bạn cần bổ sung" in page
+    assert "Giấy tờ chứng minh chỗ ở hợp pháp" in page
+
+
+def lookup(client, auth, code: str, digits: str):
+    token = auth.csrf("/tra-cuu")
+    return client.post("/tra-cuu", data={"code": code, "digits": digits, "csrf_token": token})
+
+
+def test_lookup_by_code_and_last_digits(client, auth, dossier):
+    by_phone = lookup(client, auth, dossier.code, "5678")
+    assert by_phone.headers["Location"] == f"/tra-cuu/{dossier.public_token}"
+    by_id = lookup(client, auth, dossier.code.lower(), "1234")
+    assert by_id.status_code == 302
+
+
+def test_lookup_with_wrong_digits_says_the_same_as_an_unknown_code(client, auth, dossier):
+    wrong = lookup(client, auth, dossier.code, "0000")
+    unknown = lookup(client, auth, "000.01.31.H21-261125-9999", "5678")
+    assert wrong.status_code == unknown.status_code == 404
+    message = "Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập."
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+
+
+def test_public_pages_are_rate_limited(app, client, dossier):
+    app.config["PUBLIC_RATE_LIMIT"] = "3/minute"
+    statuses = [client.get(f"/tra-cuu/{dossier.public_token}").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
