@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -46,6 +47,12 @@ def vn_datetime(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
     return value.astimezone(VN_TZ).strftime(fmt)
 
 
+ROLE_NAMES = {
+    "officer": _l("Cán bộ tiếp nhận"),
+    "handler": _l("Cán bộ xử lý"),
+    "supervisor": _l("Giám sát"),
+    "admin": _l("Quản trị"),
+}
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
@@ -111,4 +118,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
     app.jinja_env.filters["vn_datetime"] = vn_datetime
-    app.jinja_env.globals.update(locales=LOCALES, get_locale=get_locale, weekday=weekday)
+    app.jinja_env.globals.update(
+        locales=LOCALES, get_locale=get_locale, weekday=weekday, role_names=ROLE_NAMES
+    )

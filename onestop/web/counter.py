@@ -23,7 +23,7 @@ from onestop.calendar import VN_TZ
 from onestop.catalogue import queries as cq
 from onestop.dossiers import queries as dossiers
 from onestop.dossiers import services
-from onestop.dossiers.states import STATUS_NAMES, Status
+from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Status
 from onestop.dossiers.validation import ValidationFailed
 from onestop.errors import DomainError, Invalid
 from onestop.receipts import build
@@ -158,6 +158,8 @@ def dossier(code: str) -> Any:
         d=row,
         detail=dossiers.dossier_detail(session, row, now=now()),
         status_name=STATUS_NAMES[Status(row.status)],
+        history=dossiers.events(session, row),
+        action_names=ACTION_NAMES,
         forms=build.available_forms(row),
         lookup_url=build.lookup_url(row),
     )
