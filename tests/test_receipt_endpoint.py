@@ -33,20 +33,35 @@ def test_receipt_carries_every_field_and_a_working_qr(client, headers, tmp_path:
     pdf = tmp_path / "receipt.pdf"
     pdf.write_bytes(response.data)
     text = " ".join(
-        subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                       check=True).stdout.split()
+        subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
     )
-    for value in (created["code"], "Đặng Thị Hường", "052190001234", "0912345678",
-                  "huong@example.vn", "12 Trần Hưng Đạo, phường Quy Nhơn", "Đăng ký thường trú",
-                  "Tờ khai thay đổi thông tin cư trú (CT01)", "07 ngày làm việc",
-                  "04/12/2026", "Nguyễn Thị Lan", "Liên 1", "Liên 2",
-                  "ỦY BAN NHÂN DÂN PHƯỜNG QUY NHƠN"):
+    for value in (
+        created["code"],
+        "Đặng Thị Hường",
+        "052190001234",
+        "0912345678",
+        "huong@example.vn",
+        "12 Trần Hưng Đạo, phường Quy Nhơn",
+        "Đăng ký thường trú",
+        "Tờ khai thay đổi thông tin cư trú (CT01)",
+        "07 ngày làm việc",
+        "04/12/2026",
+        "Nguyễn Thị Lan",
+        "Liên 1",
+        "Liên 2",
+        "ỦY BAN NHÂN DÂN PHƯỜNG QUY NHƠN",
+    ):
         assert value in text, value
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
     (image,) = tmp_path.glob("page*.png")
-    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True,
-                             text=True, check=True).stdout.strip()
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert decoded == created["lookup_url"]
     page = client.get(decoded.removeprefix("http://127.0.0.1:5000"))
     assert page.status_code == 200
