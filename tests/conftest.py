@@ -103,7 +103,11 @@ def connection(migrated_url: str) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def app(migrated_url: str, connection: Connection, tmp_path: Path) -> Flask:
+def app(
+    migrated_url: str, connection: Connection, tmp_path: Path, request: pytest.FixtureRequest
+) -> Flask:
+    """The app on the test's transaction; `@pytest.mark.config(NAME=value)` adds settings."""
+    marker = request.node.get_closest_marker("config")
     app = create_app(
         {
             "TESTING": True,
@@ -113,6 +117,7 @@ def app(migrated_url: str, connection: Connection, tmp_path: Path) -> Flask:
             "PUBLIC_RATE_LIMIT": "0",
             "NOW": NOW,  # the views' clock: 09:00 on Wednesday 25/11/2026 in Vietnam
         }
+        | (marker.kwargs if marker else {})
     )
     database = db.database(app)
     database.engine.dispose()

@@ -98,7 +98,7 @@ def test_lookup_with_wrong_digits_says_the_same_as_an_unknown_code(client, auth,
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
 
 
-def test_public_pages_are_rate_limited(app, client, dossier):
-    app.config["PUBLIC_RATE_LIMIT"] = "3/minute"
+@pytest.mark.config(PUBLIC_RATE_LIMIT="3/minute")
+def test_public_pages_are_rate_limited(client, dossier):
     statuses = [client.get(f"/tra-cuu/{dossier.public_token}").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import Row, select
+from sqlmodel import Session
 
 from onestop.calendar import timeliness
-from onestop.dossiers.models import Dossier
-from onestop.dossiers.queries import events
+from onestop.dossiers.models import Dossier, DossierEvent
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status
 from onestop.errors import NotFound
 
@@ -57,8 +58,34 @@ class PublicDossier:
     history: tuple[PublicEvent, ...]
 
 
-def by_token(session: Session, token: str) -> Dossier:
-    row = session.exec(select(Dossier).where(Dossier.public_token == token)).first()
+# Only the columns the public may see, read as plain rows: the QR page is the busiest page
+# of the system, and loading ORM objects costs more than the queries themselves.
+_D = Dossier.__table__.c  # type: ignore[attr-defined]
+_PUBLIC = select(
+    _D.id,
+    _D.code,
+    _D.public_token,
+    _D.procedure_code,
+    _D.procedure_name,
+    _D.owner_name,
+    _D.status,
+    _D.submitted_at,
+    _D.received_at,
+    _D.due_at,
+    _D.extended_due_at,
+    _D.ended_at,
+    _D.result_place,
+    _D.request_reason,
+    _D.missing_documents,
+)
+_E = DossierEvent.__table__.c  # type: ignore[attr-defined]
+_HISTORY = select(_E.at, _E.action, _E.to_status).where(_E.public).order_by(_E.at, _E.id)
+
+
+def by_token(session: Session, token: str) -> Row[Any]:
+    """The public columns of the dossier the QR code names."""
+    # Core on the session's connection: no ORM machinery between the query and the row.
+    row = session.connection().execute(_PUBLIC.where(_D.public_token == token)).first()
     if row is None:
         raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
     return row
@@ -69,7 +96,7 @@ def by_code_and_digits(session: Session, *, code: str, last_digits: str) -> Doss
 
     The same answer for a wrong code and wrong digits, so a code alone reveals nothing.
     """
-    row = session.exec(select(Dossier).where(Dossier.code == code.strip().upper())).first()
+    row = session.scalars(select(Dossier).where(Dossier.code == code.strip().upper())).first()
     digits = last_digits.strip()
     if row is not None and len(digits) == 4 and digits.isdigit():
         for secret in (row.owner_phone, row.owner_id_number):
@@ -81,7 +108,8 @@ def by_code_and_digits(session: Session, *, code: str, last_digits: str) -> Doss
     )
 
 
-def public_view(session: Session, dossier: Dossier, *, now: datetime) -> PublicDossier:
+def public_view(session: Session, dossier: Row[Any] | Dossier, *, now: datetime) -> PublicDossier:
+    """What the public page shows, from `by_token`'s row (or a Dossier)."""
     status = Status(dossier.status)
     asked = status in (Status.SUPPLEMENT, Status.PAYMENT)
     history = tuple(
@@ -90,7 +118,7 @@ def public_view(session: Session, dossier: Dossier, *, now: datetime) -> PublicD
             label=ACTION_NAMES[Action(e.action)],
             status_name=STATUS_NAMES[Status(e.to_status)],
         )
-        for e in events(session, dossier, public_only=True)
+        for e in session.connection().execute(_HISTORY.where(_E.dossier_id == dossier.id))
     )
     state = timeliness(due_at=dossier.due_at, ended_at=dossier.ended_at, now=now)
     return PublicDossier(

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, render_template, request, session
+from flask_babel import Babel, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -92,6 +92,22 @@ def _security_headers(response: Any) -> Any:
     return response
 
 
+def _translations() -> Any:
+    """The request's translations, looked up once: flask-babel resolves them on every call."""
+    cached = g.get("_translations")
+    if cached is None:
+        cached = g._translations = get_translations()
+    return cached
+
+
+def _fast_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
+
+
 def init_app(app: Flask) -> None:
     from onestop.web import admin, api, auth, counter, public, tools
 
@@ -101,8 +117,13 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # With the limit off (a proxy limits already, or a load measurement), skip the limiter.
+    app.config.setdefault(
+        "RATELIMIT_ENABLED", str(app.config["PUBLIC_RATE_LIMIT"]) not in ("0", "")
+    )
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    _fast_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
