@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from onestop import db, migrate
 from onestop.calendar import VN_TZ
@@ -238,9 +238,3 @@ def test_sixteen_parallel_receptions_get_sixteen_codes(empty_database_url):
     database.engine.dispose()
     assert errors == []
     assert sorted(codes) == [f"{OFFICE}-261125-{n:04d}" for n in range(1, 17)]
-
-
-def test_sessions_of_a_new_database_see_the_counter(session):
-    # The counter table exists and starts empty in the migrated test database.
-    assert isinstance(session, Session)
-    assert session.exec(select(DossierCounter)).all() == []

@@ -21,16 +21,11 @@ from pydantic import (
     model_validator,
 )
 
+from onestop.calendar import Unit  # one list of units, the deadline engine's
+
 PROCEDURE_CODE = re.compile(r"^[123]\.\d{6}(\.[A-Z]\d{2})?$")
 AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class Unit(StrEnum):
-    WORKING_DAYS = "working_days"
-    DAYS = "days"
-    HOURS = "hours"
-    SAME_DAY = "same_day"
 
 
 class Level(StrEnum):
