@@ -47,6 +47,7 @@ def main() -> None:
 def init(ctx: click.Context, demo: bool) -> None:
     """Create or upgrade the database, load agencies and the catalogue."""
     from onestop import demo as demo_module
+    from onestop.deadlines import services as services_deadlines
     from onestop.migrate import upgrade
 
     app = _app(ctx)
@@ -55,9 +56,19 @@ def init(ctx: click.Context, demo: bool) -> None:
         with db.database(app).session_scope() as session:
             report = load_catalogue(session, directory=app.config["CATALOGUE_DIR"], now=db.utcnow())
             created = demo_module.create_accounts(session, now=db.utcnow()) if demo else []
+            samples = []
+            if demo:
+                calendar = services_deadlines.calendar_for(
+                    session,
+                    catalogue_dir=app.config["CATALOGUE_DIR"],
+                    extra=app.config["CALENDAR"],
+                )
+                samples = demo_module.create_samples(session, calendar=calendar, now=db.utcnow())
     except CatalogueInvalid as exc:
         _fail(f"{exc.message}\nDanh mục có lỗi: không nạp gì.")
     click.echo(f"Danh mục thủ tục: {report}.")
+    if samples:
+        click.echo(f"Hồ sơ mẫu: {', '.join(samples)}.")
     if created:
         demo_module.save_logins(Path(app.instance_path), created)
         click.echo("Tài khoản mẫu (chỉ in một lần; lưu ở instance/demo-logins.txt):")

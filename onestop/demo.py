@@ -1,4 +1,4 @@
-"""Demo accounts for trying onestop out (`onestop init --demo`)."""
+"""Demo accounts and sample dossiers for trying onestop out (`onestop init --demo`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from sqlmodel import Session, select
 
 from onestop.accounts.models import User
 from onestop.accounts.services import create_user
+from onestop.calendar import WorkingCalendar
+from onestop.dossiers import services
+from onestop.dossiers.models import Dossier
+from onestop.dossiers.states import Action
 
 # username, role, agency, full name
 ACCOUNTS = (
@@ -53,3 +57,56 @@ def save_logins(instance: Path, logins: list[tuple[str, str, str]]) -> Path:
         out.write(format_logins(logins) + "\n")
     path.chmod(0o600)
     return path
+
+
+# Sample dossiers: (procedure, outcome, owner, ID number, phone, documents received)
+SAMPLES = (
+    (
+        "1.001193",
+        Action.RECEIVE,
+        "Trần Thị Mai",
+        "052190004321",
+        "0905111222",
+        ["Tờ khai đăng ký khai sinh (hoặc biểu mẫu điện tử tương tác)"],
+    ),
+    (
+        "1.004222",
+        Action.RECEIVE,
+        "Lê Văn Bình",
+        "052088001122",
+        "0935222333",
+        ["Tờ khai thay đổi thông tin cư trú (CT01)"],
+    ),
+    ("1.000894", Action.REQUEST_SUPPLEMENT, "Phạm Quốc Anh", "052095007788", "0914333444", []),
+    ("2.000815", Action.REFUSE, "Võ Thị Thu", "052075009900", "0987444555", []),
+)
+SAMPLE_OFFICER = "tiepnhan.quynhon"
+
+
+def create_samples(session: Session, *, calendar: WorkingCalendar, now: datetime) -> list[str]:
+    """A few dossiers at phường Quy Nhơn's centre, one of each outcome; once only."""
+    if session.exec(select(Dossier.id)).first() is not None:
+        return []
+    officer = session.exec(select(User).where(User.username == SAMPLE_OFFICER)).one()
+    codes = []
+    for procedure, outcome, name, id_number, phone, papers in SAMPLES:
+        data = {
+            "procedure_code": procedure,
+            "applicant": {"full_name": name, "id_number": id_number, "phone": phone},
+            "documents": [{"name": paper, "originals": 1} for paper in papers],
+        }
+        checked = services.check_intake(session, data, agency_code=officer.agency_code or "")
+        dossier = services.intake(
+            session,
+            request=checked,
+            outcome=outcome,
+            actor=officer,
+            calendar=calendar,
+            now=now,
+            reason=None if outcome is Action.RECEIVE else "Hồ sơ mẫu: thiếu giấy tờ",
+            missing=[{"name": "Tờ khai đăng ký kết hôn", "note": None}]
+            if outcome is Action.REQUEST_SUPPLEMENT
+            else [],
+        )
+        codes.append(dossier.code)
+    return codes

@@ -33,11 +33,13 @@ def test_init_demo_creates_accounts_once(run, tmp_path, monkeypatch):
     assert first.exit_code == 0, first.output
     assert "thêm mới" in first.output
     assert "tiepnhan.quynhon" in first.output and "quantri" in first.output
+    assert "Hồ sơ mẫu: 000.01.31.H21-" in first.output  # one dossier of each outcome
     logins = tmp_path / "instance" / "demo-logins.txt"
     assert "tiepnhan.quynhon" in logins.read_text()
     again = run("init", "--demo")
     assert again.exit_code == 0
     assert "0 thêm mới" in again.output and "tiepnhan.quynhon" not in again.output
+    assert "Hồ sơ mẫu" not in again.output
 
 
 def test_user_add_and_token(run):

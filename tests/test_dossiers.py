@@ -238,3 +238,18 @@ def test_sixteen_parallel_receptions_get_sixteen_codes(empty_database_url):
     database.engine.dispose()
     assert errors == []
     assert sorted(codes) == [f"{OFFICE}-261125-{n:04d}" for n in range(1, 17)]
+
+
+def test_a_refusal_carries_no_supplement_request(session, officer):
+    checked = services.check_intake(session, intake_data(), agency_code=OFFICE)
+    dossier = services.intake(
+        session,
+        request=checked,
+        outcome=Action.REFUSE,
+        actor=officer,
+        calendar=CALENDAR,
+        now=NOW,
+        reason="Không thuộc thẩm quyền",
+        missing=[{"name": "x"}],
+    )
+    assert dossier.missing_documents is None

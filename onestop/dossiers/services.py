@@ -188,7 +188,8 @@ def intake(
         _start_clock(dossier, request.procedure, calendar, now)
     else:
         dossier.request_reason = reason
-        dossier.missing_documents = [dict(m) for m in missing] or None
+        if outcome is Action.REQUEST_SUPPLEMENT:
+            dossier.missing_documents = [dict(m) for m in missing]
     apply(session, dossier=dossier, action=outcome, actor=actor, now=now, note=reason)
     if idempotency_key:
         _remember(session, actor, idempotency_key, dossier, now)
