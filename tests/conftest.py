@@ -194,11 +194,11 @@ def auth(client: FlaskClient) -> Auth:
 
 @pytest.fixture
 def token(session: Session, make_user: Callable[..., Any]) -> Callable[..., str]:
-    """Factory: token(role) -> a bearer token of a new user with that role."""
+    """Factory: token(role, **user fields) -> a bearer token of a new user with that role."""
     from onestop.accounts.services import create_token
 
-    def make(role: str = "officer") -> str:
-        user, _ = make_user(role)
+    def make(role: str = "officer", **kw: Any) -> str:
+        user, _ = make_user(role, **kw)
         secret = create_token(session, user=user, now=NOW)
         session.commit()
         return secret

@@ -10,13 +10,8 @@ from tests.factories import OFFICE, intake_data
 
 
 @pytest.fixture
-def officer_token(make_user, session):
-    from onestop.accounts.services import create_token
-
-    user, _ = make_user("officer", agency_code=OFFICE)
-    secret = create_token(session, user=user, now=user.created_at)
-    session.commit()
-    return {"Authorization": f"Bearer {secret}"}
+def officer_token(token):
+    return {"Authorization": f"Bearer {token('officer', agency_code=OFFICE)}"}
 
 
 def count(session) -> int:

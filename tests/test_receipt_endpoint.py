@@ -17,12 +17,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def headers(make_user, session):
-    from onestop.accounts.services import create_token
-
-    user, _ = make_user("officer", agency_code=OFFICE, full_name="Nguyễn Thị Lan")
-    secret = create_token(session, user=user, now=user.created_at)
-    session.commit()
+def headers(token):
+    secret = token("officer", agency_code=OFFICE, full_name="Nguyễn Thị Lan")
     return {"Authorization": f"Bearer {secret}"}
 
 

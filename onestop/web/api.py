@@ -16,7 +16,7 @@ from onestop.dossiers import services
 from onestop.dossiers.states import Action
 from onestop.errors import Forbidden, Invalid, Unauthorized
 from onestop.receipts import build
-from onestop.web.common import current_calendar, now
+from onestop.web.common import current_calendar, now, pdf_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 200
@@ -184,6 +184,4 @@ def dossier(code: str) -> Any:
 
 @bp.get("/dossiers/<code>/<form>.pdf")
 def dossier_form(code: str, form: str) -> Any:
-    from onestop.web.counter import pdf_response
-
     return pdf_response(db.session(), _visible(code), form)

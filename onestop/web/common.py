@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
+from flask import Response, abort, current_app
+from sqlmodel import Session
 
 from onestop import db
 from onestop.calendar import WorkingCalendar
 from onestop.deadlines.services import calendar_for
+from onestop.dossiers.models import Dossier
+from onestop.receipts import build
 
 
 def current_calendar() -> WorkingCalendar:
@@ -22,3 +25,13 @@ def now() -> datetime:
     """The request's clock; tests may pin it with the NOW setting."""
     pinned = current_app.config.get("NOW")
     return pinned if pinned is not None else db.utcnow()
+
+
+def pdf_response(session: Session, row: Dossier, form: str) -> Response:
+    """One of the dossier's printed forms, for the counter pages and the API alike."""
+    if form not in build.available_forms(row):
+        abort(404, "Hồ sơ này không có biểu mẫu đó.")
+    pdf = build.render(session, row, form)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{row.code}-{form}.pdf"'
+    return response

@@ -10,7 +10,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    abort,
     redirect,
     render_template,
     request,
@@ -30,7 +29,7 @@ from onestop.receipts import build
 from onestop.web import intake_form
 from onestop.web.access import roles_required
 from onestop.web.catalogue_views import detail_context, search_context
-from onestop.web.common import current_calendar, now
+from onestop.web.common import current_calendar, now, pdf_response
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 OUTCOMES = {o.value: o for o in services.OUTCOMES}
@@ -172,16 +171,6 @@ def form_pdf(code: str, form: str) -> Any:
     row = dossiers.get_dossier(session, code)
     dossiers.check_access(current_user, row)
     return pdf_response(session, row, form)
-
-
-def pdf_response(session: Any, row: Any, form: str) -> Response:
-    """One of the dossier's forms; shared with the API."""
-    if form not in build.available_forms(row):
-        abort(404, "Hồ sơ này không có biểu mẫu đó.")
-    pdf = build.render(session, row, form)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{row.code}-{form}.pdf"'
-    return response
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
