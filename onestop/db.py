@@ -1,17 +1,20 @@
 """Database engine, sessions and column types shared by every domain package.
 
-Services take a session and flush; the view, CLI command or job commits once at the edge.
+Services take a session and flush; the request, CLI command or job commits once at the edge:
+`_commit` after a request, `Database.session_scope` for a command or a job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
@@ -28,6 +31,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+log = logging.getLogger("onestop.db")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -110,10 +114,13 @@ class Database:
         self.sessionmaker = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
 
     @contextmanager
-    def session_scope(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on any error (CLI and jobs)."""
+    def session_scope(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction for a CLI command or a job: committed once when the block ends,
+        rolled back on any error. `write` takes SQLite's write lock from the start."""
         session = self.sessionmaker()
         try:
+            if write:
+                begin_write(session)
             yield session
             session.commit()
         except BaseException:
@@ -125,6 +132,7 @@ class Database:
 
 def init_app(app: Flask) -> None:
     app.extensions["onestop.db"] = Database(app.config["DATABASE_URL"])
+    app.after_request(_commit)
     app.teardown_appcontext(_close_session)
 
 
@@ -133,7 +141,10 @@ def database(app: Flask | None = None) -> Database:
 
 
 def session() -> Session:
-    """The session of the current request; the view commits it."""
+    """The session of the current request, committed by the edge (`_commit`), never by a view.
+
+    A request that may write (any method but GET, HEAD, OPTIONS) begins as a writer, so on
+    SQLite it holds the write lock for its whole transaction (docs/transactions.md)."""
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
         if has_request_context() and request.method not in SAFE_METHODS:
@@ -141,9 +152,39 @@ def session() -> Session:
     return g.db_session
 
 
+def keep_on_error() -> None:
+    """This request's writes stand even though it answers with an error (a failed login is
+    recorded although the login is refused)."""
+    g.db_keep_on_error = True
+
+
+def later(work: Callable[[Session], None]) -> None:
+    """Run `work` in a short transaction of its own once the response has been sent: for
+    bookkeeping that must not make a read a write, nor hold a writer's lock any longer."""
+    g.setdefault("db_later", []).append(work)
+
+
+def _commit(response: Response) -> Response:
+    """The one commit of a request: a success commits, an error answer (4xx, 5xx) does not."""
+    s = g.get("db_session")
+    if s is not None and (response.status_code < 400 or g.get("db_keep_on_error")):
+        s.commit()
+    for work in g.pop("db_later", ()):
+        response.call_on_close(partial(_run_later, database(), work))
+    return response
+
+
+def _run_later(db: Database, work: Callable[[Session], None]) -> None:
+    try:
+        with db.session_scope() as s:
+            work(s)
+    except Exception:  # bookkeeping only: never fail a request that has been answered
+        log.warning("deferred database work failed", exc_info=True)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
-        # Whatever the view did not commit is discarded: nothing half-written.
+        # Whatever was not committed is discarded: nothing half-written.
         s.rollback()
         s.close()

@@ -95,7 +95,7 @@ def create_samples(session: Session, *, calendar: WorkingCalendar, now: datetime
             "applicant": {"full_name": name, "id_number": id_number, "phone": phone},
             "documents": [{"name": paper, "originals": 1} for paper in papers],
         }
-        checked = services.check_intake(session, data, agency_code=officer.agency_code or "")
+        checked = services.check_intake(session, data, actor=officer)
         dossier = services.intake(
             session,
             request=checked,

@@ -53,7 +53,7 @@ def make_dossier(
         if outcome is Action.REQUEST_SUPPLEMENT
         else []
     )
-    checked = services.check_intake(session, intake_data(**changes), agency_code=OFFICE)
+    checked = services.check_intake(session, intake_data(**changes), actor=actor)
     return services.intake(
         session,
         request=checked,

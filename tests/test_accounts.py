@@ -8,7 +8,13 @@ import pytest
 from sqlmodel import select
 
 from onestop.accounts.models import ApiToken, LoginFailure
-from onestop.accounts.services import authenticate, create_token, create_user, user_for_token
+from onestop.accounts.services import (
+    authenticate,
+    create_token,
+    create_user,
+    record_token_use,
+    user_for_token,
+)
 from onestop.errors import Conflict, Invalid, NotFound, TooManyRequests
 from tests.conftest import NOW
 
@@ -149,8 +155,15 @@ def test_token_is_stored_hashed_and_works(session, make_user):
     stored = session.exec(select(ApiToken)).one()
     assert secret.startswith("os_") and len(secret) > 40
     assert secret not in stored.token_hash and stored.prefix == secret[:10]
-    assert user_for_token(session, secret, now=NOW) == user
+    use = user_for_token(session, secret, now=NOW)
+    assert use is not None and use.user == user and use.stale
+    assert stored.last_used_at is None  # reading a token writes nothing
+    record_token_use(session, token_id=use.token_id, now=NOW)
+    session.refresh(stored)
     assert stored.last_used_at == NOW
+    # Within the hour the last use is not due to be written again.
+    assert not user_for_token(session, secret, now=NOW + timedelta(minutes=59)).stale
+    assert user_for_token(session, secret, now=NOW + timedelta(minutes=61)).stale
     stored.revoked_at = NOW
     assert user_for_token(session, secret, now=NOW) is None
 
@@ -158,12 +171,12 @@ def test_token_is_stored_hashed_and_works(session, make_user):
 def test_role_pages_refuse_other_roles(client, auth, make_user):
     from flask import Blueprint
 
-    from onestop.web.access import roles_required
+    from onestop.web.access import page
 
     bp = Blueprint("t", __name__)
 
     @bp.get("/t/supervisor-only")
-    @roles_required("supervisor")
+    @page("admin")
     def only():
         return "ok"
 

@@ -6,7 +6,7 @@ import pytest
 
 from onestop.dossiers.states import Action
 from onestop.lookup.services import mask_name
-from tests.factories import make_dossier
+from tests.factories import CALENDAR, make_dossier
 
 
 @pytest.fixture
@@ -40,16 +40,18 @@ def test_qr_page_shows_what_the_citizen_needs(client, dossier):
 
 
 def test_qr_page_never_shows_personal_data(client, session, officer, dossier):
-    from onestop.dossiers.services import apply
+    from onestop.dossiers import actions
 
-    apply(
+    actions.record(
         session,
         dossier=dossier,
         action=Action.TRANSFER,
         actor=officer,
         now=dossier.received_at,
-        note="Ghi chú nội bộ: gọi lại cho chị Hường",
-        public=False,
+        calendar=CALENDAR,
+        asked=actions.Asked(
+            note="Ghi chú nội bộ: gọi lại cho chị Hường", to_agency="000.00.31.H21"
+        ),
     )
     session.commit()
     response = client.get(f"/tra-cuu/{dossier.public_token}")

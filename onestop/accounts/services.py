@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -87,19 +88,46 @@ def create_token(session: Session, *, user: User, now: datetime) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+# A token's last use is kept to the hour: writing it on every call would make every read a write.
+TOKEN_USE_PRECISION = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """Who a bearer token belongs to, and whether its last use is due to be written down."""
+
+    user: User
+    token_id: int
+    stale: bool
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> TokenUse | None:
+    """The active user of a valid, unrevoked token; reads only."""
     row = session.exec(
         select(ApiToken).where(
             ApiToken.token_hash == _hash_token(token), col(ApiToken.revoked_at).is_(None)
         )
     ).first()
-    if row is None:
+    if row is None or row.id is None:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = now
-    return user
+    last = row.last_used_at
+    return TokenUse(user, row.id, stale=last is None or now - last >= TOKEN_USE_PRECISION)
+
+
+def record_token_use(session: Session, *, token_id: int, now: datetime) -> None:
+    """Write down a token's last use, unless another request already did within the hour."""
+    session.execute(
+        update(ApiToken)
+        .where(col(ApiToken.id) == token_id)
+        .where(
+            col(ApiToken.last_used_at).is_(None)
+            | (col(ApiToken.last_used_at) <= now - TOKEN_USE_PRECISION)
+        )
+        .values(last_used_at=now)
+    )
 
 
 def authenticate(

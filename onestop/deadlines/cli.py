@@ -35,7 +35,7 @@ def parse_amount(text: str) -> str:
 
 def app_calendar(app: Flask) -> WorkingCalendar:
     """The calendar in force: the override files, then the database's overrides if any."""
-    with db.database(app).session_scope() as session:
+    with db.database(app).session_scope(write=False) as session:
         if services.has_override_table(session):
             return services.calendar_for(
                 session, catalogue_dir=app.config["CATALOGUE_DIR"], extra=app.config["CALENDAR"]
@@ -55,7 +55,7 @@ def compute_due(
 ) -> str:
     instant = parse_instant(received)
     if procedure_code:
-        with db.database(app).session_scope() as session:
+        with db.database(app).session_scope(write=False) as session:
             time = processing_time(get_procedure(session, procedure_code), channel)
         if time is None:
             raise Invalid(f"Thủ tục {procedure_code} chưa công bố thời hạn giải quyết.")

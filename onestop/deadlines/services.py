@@ -14,9 +14,10 @@ from sqlmodel import Session, col, select
 from onestop.accounts.models import User
 from onestop.calendar import VN_TZ, DayOverride, WorkingCalendar, parse_overrides_file
 from onestop.deadlines.models import CalendarOverride
+from onestop.dossiers import actions
+from onestop.dossiers.clock import recomputed_due
 from onestop.dossiers.models import Dossier, DossierEvent
-from onestop.dossiers.services import apply
-from onestop.dossiers.states import ENDED, PAUSED, Action
+from onestop.dossiers.states import ENDED, Action
 from onestop.errors import Invalid, NotFound
 
 SHIPPED = "calendar.yaml"  # in the catalogue directory: the official schedules we know of
@@ -112,32 +113,6 @@ class Move:
     new: datetime
 
 
-def pauses(events: Sequence[DossierEvent]) -> list[tuple[datetime, datetime]]:
-    """The finished pauses (statuses 5 and 6) of a dossier, from its audit trail."""
-    spans, started = [], None
-    for e in events:
-        if e.to_status in PAUSED and e.from_status not in PAUSED:
-            started = e.at
-        elif e.from_status in PAUSED and e.to_status not in PAUSED and started is not None:
-            spans.append((started, e.at))
-            started = None
-    return spans
-
-
-def recomputed_due(
-    calendar: WorkingCalendar, dossier: Dossier, events: Sequence[DossierEvent]
-) -> datetime | None:
-    """The due time the calendar gives: from reception, moved by each finished pause."""
-    if dossier.received_at is None or dossier.time_unit is None or dossier.time_value is None:
-        return None
-    due = calendar.due(dossier.received_at, str(dossier.time_value), dossier.time_unit)
-    for start, end in pauses(events):
-        # A pause that began before reception (a counter's supplement request) is not one.
-        if start >= dossier.received_at:
-            due = calendar.extend_by_pause(due, start, end)
-    return due
-
-
 def moves(session: Session, *, calendar: WorkingCalendar) -> list[Move]:
     """Every open dossier whose stored due time differs from what `calendar` gives."""
     open_rows = session.exec(
@@ -163,15 +138,20 @@ def moves(session: Session, *, calendar: WorkingCalendar) -> list[Move]:
 def apply_moves(
     session: Session, *, calendar: WorkingCalendar, actor: User, now: datetime
 ) -> list[Move]:
-    """Move the due times of the dossiers `moves` lists, each with an audit event."""
+    """Move the due times of the dossiers `moves` lists, each through the action service."""
     done = moves(session, calendar=calendar)
     for move in done:
-        move.dossier.due_at = move.new
         note = (
             f"Hạn trả đổi từ {move.old.astimezone(VN_TZ):%H:%M %d/%m/%Y} "
             f"thành {move.new.astimezone(VN_TZ):%H:%M %d/%m/%Y} theo lịch làm việc mới."
         )
-        apply(
-            session, dossier=move.dossier, action=Action.RESCHEDULE, actor=actor, now=now, note=note
+        actions.perform(
+            session,
+            code=move.dossier.code,
+            action=Action.RESCHEDULE,
+            actor=actor,
+            now=now,
+            calendar=calendar,
+            asked=actions.Asked(note=note, new_due_at=move.new),
         )
     return done

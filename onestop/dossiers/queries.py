@@ -1,4 +1,4 @@
-"""Reading dossiers: one by code, lists, who may see them, and the API shape (DESIGN 4)."""
+"""Reading dossiers: one by code, lists, and the shapes the API gives them."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from onestop.accounts.models import Role, User
 from onestop.calendar import VN_TZ, timeliness
 from onestop.dossiers.models import Dossier, DossierDocument, DossierEvent
 from onestop.dossiers.states import STATUS_NAMES, Status
-from onestop.errors import Forbidden, NotFound
+from onestop.errors import NotFound
 
 
 def get_dossier(session: Session, code: str) -> Dossier:
@@ -20,14 +19,6 @@ def get_dossier(session: Session, code: str) -> Dossier:
     if row is None:
         raise NotFound(f"Không có hồ sơ mã {code}.", code="dossier_not_found")
     return row
-
-
-def check_access(user: User, dossier: Dossier) -> None:
-    """Staff see the dossiers their agency received or holds; supervisors and admins see all."""
-    if user.role in (Role.SUPERVISOR, Role.ADMIN):
-        return
-    if user.agency_code not in (dossier.receiving_agency_code, dossier.current_agency_code):
-        raise Forbidden("Hồ sơ này thuộc cơ quan khác.", code="forbidden")
 
 
 def documents(session: Session, dossier: Dossier) -> list[DossierDocument]:

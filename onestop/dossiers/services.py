@@ -1,4 +1,4 @@
-"""Recording dossiers and changing their status: the one state machine, with its audit trail."""
+"""Recording a new dossier at intake; every change of status after that is in `actions`."""
 
 from __future__ import annotations
 
@@ -10,31 +10,21 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from onestop.accounts import policy
 from onestop.accounts.models import User
 from onestop.calendar import WorkingCalendar
 from onestop.catalogue.models import Agency, Procedure
-from onestop.catalogue.queries import get_agency, get_procedure
+from onestop.catalogue.queries import Names, get_agency, get_procedure
+from onestop.dossiers import actions, clock
 from onestop.dossiers.codes import next_code, public_token
-from onestop.dossiers.models import Dossier, DossierDocument, DossierEvent, IdempotencyKey
-from onestop.dossiers.states import (
-    ENDED,
-    PAUSED,
-    RESUME,
-    STAY,
-    TRANSITIONS,
-    Action,
-    Status,
-)
-from onestop.dossiers.validation import Checker
+from onestop.dossiers.models import Dossier, DossierDocument, IdempotencyKey
+from onestop.dossiers.states import Action
+from onestop.dossiers.validation import Checker, ValidationFailed
 from onestop.errors import Conflict, Invalid, NotFound
 
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Qua bưu chính"}
 OUTCOMES = (Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REFUSE)
 UNIT_TEXT = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ làm việc"}
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
 
 
 @dataclass(frozen=True)
@@ -64,10 +54,12 @@ class Intake:
     result_place: str
 
 
-def check_intake(session: Session, data: Mapping[str, Any], *, agency_code: str) -> Intake:
-    """Check every field at once; raise ValidationFailed (422) naming each wrong field."""
+def check_intake(session: Session, data: Mapping[str, Any], *, actor: User) -> Intake:
+    """Check every field at once; raise ValidationFailed (422) naming each wrong field, or
+    Forbidden (403) for an agency the actor may not receive at."""
     c = Checker()
     procedure = _checked_procedure(session, c, data.get("procedure_code"))
+    agency = receiving_agency(session, actor=actor, procedure=procedure, named=data.get("agency"))
     channel = str(data.get("channel") or "in_person")
     if channel not in CHANNELS:
         c.fail("channel", "Hình thức nộp không hợp lệ.")
@@ -77,7 +69,6 @@ def check_intake(session: Session, data: Mapping[str, Any], *, agency_code: str)
         applicant = {}
     owner = c.name("applicant.full_name", applicant.get("full_name"), "họ và tên")
     submitter = data.get("submitter") or {}
-    agency = get_agency(session, agency_code)
     intake = Intake(
         procedure=procedure,  # type: ignore[arg-type]
         agency=agency,
@@ -100,6 +91,21 @@ def check_intake(session: Session, data: Mapping[str, Any], *, agency_code: str)
     )
     c.done()
     return intake
+
+
+def receiving_agency(
+    session: Session, *, actor: User, procedure: Procedure | None, named: Any
+) -> Agency:
+    """Where a new dossier is received: an officer's own agency; an admin names one, or the
+    procedure's provincial agency is taken (a commune-level procedure needs one named)."""
+    code = str(named or "").strip() or actor.agency_code
+    if not code and procedure is not None:
+        provincial = Names(session).provincial.get(procedure.agency_role)
+        code = provincial.code if provincial else None
+    if not code:
+        raise Invalid("Chọn cơ quan tiếp nhận.", field="agency")
+    policy.check_receive_at(actor, code)
+    return get_agency(session, code)
 
 
 def _checked_procedure(session: Session, c: Checker, code: Any) -> Procedure | None:
@@ -134,10 +140,7 @@ def _checked_documents(c: Checker, raw: Any) -> tuple[DocumentCount, ...]:
 
 def processing_time(procedure: Procedure, channel: str) -> dict[str, Any] | None:
     """The time the procedure allows for this channel (the channel's own, else the general)."""
-    for offer in procedure.data.get("channels", []):
-        if offer["channel"] == channel and offer.get("processing_time"):
-            return offer["processing_time"]
-    return procedure.data.get("processing_time")
+    return clock.allowance(procedure.data, channel)
 
 
 def time_text(time: Mapping[str, Any] | None) -> str:
@@ -176,37 +179,49 @@ def intake(
     (Mẫu 03). A repeated idempotency key returns the dossier already recorded."""
     if outcome not in OUTCOMES:
         raise Invalid("Kết quả tiếp nhận không hợp lệ.", field="outcome")
-    _check_outcome(outcome, reason, missing)
     if idempotency_key:
         earlier = _earlier(session, actor, idempotency_key)
         if earlier is not None:
             return earlier
-    dossier = _new_dossier(session, request, actor=actor, now=now)
-    for position, doc in enumerate(request.documents, 1):
-        session.add(DossierDocument(dossier_id=dossier.id, position=position, **vars(doc)))
-    if outcome is Action.RECEIVE:
-        _start_clock(dossier, request.procedure, calendar, now)
-    else:
-        dossier.request_reason = reason
-        if outcome is Action.REQUEST_SUPPLEMENT:
-            dossier.missing_documents = [dict(m) for m in missing]
-    apply(session, dossier=dossier, action=outcome, actor=actor, now=now, note=reason)
+    # A savepoint: an outcome refused (a reason missing) leaves no row and uses no code.
+    with session.begin_nested():
+        dossier = _new_dossier(session, request, actor=actor, now=now)
+        for position, doc in enumerate(request.documents, 1):
+            session.add(DossierDocument(dossier_id=dossier.id, position=position, **vars(doc)))
+        _record_outcome(session, dossier, outcome, actor, calendar, now, reason, missing)
     if idempotency_key:
         _remember(session, actor, idempotency_key, dossier, now)
     return dossier
 
 
-def _check_outcome(
-    outcome: Action, reason: str | None, missing: Sequence[Mapping[str, str | None]]
+# The action service names what comes with an action as the API does; intake has its own names.
+_INTAKE_FIELDS = {"note": "reason", "documents": "missing"}
+
+
+def _record_outcome(
+    session: Session,
+    dossier: Dossier,
+    outcome: Action,
+    actor: User,
+    calendar: WorkingCalendar,
+    now: datetime,
+    reason: str | None,
+    missing: Sequence[Mapping[str, str | None]],
 ) -> None:
-    c = Checker()
-    if outcome is Action.REFUSE:
-        c.text("reason", reason, limit=2000, required="Nêu lý do từ chối.")
-    if outcome is Action.REQUEST_SUPPLEMENT:
-        c.text("reason", reason, limit=2000, required="Nêu lý do cần bổ sung.")
-        if not missing:
-            c.fail("missing", "Chọn ít nhất một giấy tờ cần bổ sung.")
-    c.done()
+    try:
+        actions.record(
+            session,
+            dossier=dossier,
+            action=outcome,
+            actor=actor,
+            now=now,
+            calendar=calendar,
+            asked=actions.Asked(note=reason, documents=missing),
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            {_INTAKE_FIELDS.get(k, k): m for k, m in exc.errors.items()}
+        ) from None
 
 
 def _earlier(session: Session, actor: User, key: str) -> Dossier | None:
@@ -241,7 +256,7 @@ def _new_dossier(session: Session, r: Intake, *, actor: User, now: datetime) -> 
         receiving_agency_code=r.agency.code,
         current_agency_code=r.agency.code,
         channel=r.channel,
-        status=0,  # set by apply() below
+        status=0,  # set by actions.record() below
         owner_name=r.owner_name,
         owner_id_number=r.owner_id_number,
         owner_phone=r.owner_phone,
@@ -262,71 +277,3 @@ def _new_dossier(session: Session, r: Intake, *, actor: User, now: datetime) -> 
     session.add(dossier)
     session.flush()
     return dossier
-
-
-def _start_clock(
-    dossier: Dossier, procedure: Procedure, calendar: WorkingCalendar, now: datetime
-) -> None:
-    dossier.received_at = now
-    dossier.due_at = appointment(calendar, procedure, dossier.channel, now)
-
-
-def apply(
-    session: Session,
-    *,
-    dossier: Dossier,
-    action: Action,
-    actor: User | None,
-    now: datetime,
-    note: str | None = None,
-    public: bool = True,
-    actor_name: str | None = None,
-) -> DossierEvent:
-    """Move `dossier` by `action` if the table allows it, and append the audit event."""
-    before = Status(dossier.status) if dossier.status else None
-    rule = TRANSITIONS[action]
-    if before not in rule.sources:
-        shown = before.value if before else "chưa có"
-        raise InvalidTransition(
-            f"Không thể '{action.value}' hồ sơ đang ở trạng thái {shown}.",
-            code="invalid_transition",
-        )
-    after = _target(dossier, rule.target, before)
-    _bookkeep(dossier, before, after, now)
-    event = DossierEvent(
-        dossier_id=dossier.id,
-        at=now,
-        action=action.value,
-        from_status=before.value if before else None,
-        to_status=after.value,
-        actor_id=actor.id if actor else None,
-        actor_name=actor_name or (actor.full_name if actor else "Công dân"),
-        agency_code=actor.agency_code if actor else None,
-        note=note,
-        public=public,
-    )
-    session.add(event)
-    session.flush()
-    return event
-
-
-def _target(dossier: Dossier, target: Status | str, before: Status | None) -> Status:
-    if target == RESUME:  # where it paused; a dossier never received is received now
-        return Status(dossier.resume_status or Status.RECEIVED)
-    if target == STAY:
-        assert before is not None  # the table only allows staying from a status
-        return before
-    return Status(target)
-
-
-def _bookkeep(dossier: Dossier, before: Status | None, after: Status, now: datetime) -> None:
-    if after in PAUSED and before not in PAUSED:
-        dossier.paused_at = now
-        dossier.resume_status = before.value if before else None
-    elif before in PAUSED and after not in PAUSED:
-        dossier.paused_at = None
-        dossier.resume_status = None
-    if after in ENDED:
-        dossier.ended_at = now
-    dossier.status = after.value
-    dossier.updated_at = now

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from onestop import db
+from onestop.accounts import policy
 from onestop.accounts.models import User
 from onestop.errors import DomainError
 from onestop.web.limits import limiter
@@ -140,5 +141,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.globals.update(
-        locales=LOCALES, get_locale=get_locale, weekday=weekday, role_names=ROLE_NAMES
+        locales=LOCALES,
+        get_locale=get_locale,
+        weekday=weekday,
+        role_names=ROLE_NAMES,
+        may_open=policy.may_open,
+        sees_every_agency=policy.sees_every_agency,
     )

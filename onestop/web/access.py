@@ -1,4 +1,4 @@
-"""Who may see what: role checks for staff pages."""
+"""Staff pages: login, then the permission policy decides who may open which page."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
+from onestop.accounts import policy
 
-def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Staff only; with `roles`, only those roles (admins may do everything)."""
+
+def page(audience: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Staff only, and only the roles the policy lets open pages of `audience`."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if roles and current_user.role not in (*roles, "admin"):
+            if not policy.may_open(current_user, audience):
                 abort(403, "Tài khoản của bạn không có quyền xem trang này.")
             return view(*args, **kwargs)
 

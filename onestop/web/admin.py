@@ -14,7 +14,7 @@ from onestop.calendar import OverridesFileError, parse_overrides_text
 from onestop.deadlines import services
 from onestop.deadlines.models import CalendarOverride
 from onestop.errors import Invalid
-from onestop.web.access import roles_required
+from onestop.web.access import page
 from onestop.web.common import current_calendar, now
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,13 +36,13 @@ def _page(status: int = 200, **context: Any) -> Any:
 
 
 @bp.get("/lich")
-@roles_required("admin")
+@page("admin")
 def calendar() -> Any:
     return _page()
 
 
 @bp.post("/lich")
-@roles_required("admin")
+@page("admin")
 def add_overrides() -> Any:
     """A year's official schedule in one go, in the format of the overrides file."""
     text = request.form.get("overrides", "")
@@ -57,31 +57,28 @@ def add_overrides() -> Any:
         return _page(422, text=text, errors=[f"{line}: {m}" for _, line, m in exc.errors])
     except Invalid as exc:
         return _page(422, text=text, errors=[exc.message])
-    db.session().commit()
     flash(f"Đã lưu {count} ngày. Hạn trả của hồ sơ đang giải quyết chưa thay đổi: xem bên dưới.")
     return redirect(url_for("admin.calendar"))
 
 
 @bp.post("/lich/<day>/xoa")
-@roles_required("admin")
+@page("admin")
 def remove_override(day: str) -> Any:
     try:
         parsed = date.fromisoformat(day)
     except ValueError as exc:
         raise Invalid("Ngày không hợp lệ.") from exc
     services.remove_override(db.session(), day=parsed)
-    db.session().commit()
     flash(f"Đã xóa điều chỉnh ngày {parsed:%d/%m/%Y}.")
     return redirect(url_for("admin.calendar"))
 
 
 @bp.post("/lich/ap-dung")
-@roles_required("admin")
+@page("admin")
 def apply_moves() -> Any:
     """Move the due times of open dossiers to what the calendar in force gives."""
     done = services.apply_moves(
         db.session(), calendar=current_calendar(), actor=current_user, now=now()
     )
-    db.session().commit()
     flash(f"Đã điều chỉnh hạn trả của {len(done)} hồ sơ.")
     return redirect(url_for("admin.calendar"))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, g, request, url_for
 
 from onestop import db
-from onestop.accounts.services import user_for_token
+from onestop.accounts import policy
+from onestop.accounts.services import record_token_use, user_for_token
 from onestop.calendar import as_vietnam
 from onestop.catalogue import queries
+from onestop.dossiers import actions, services
 from onestop.dossiers import queries as dossier_queries
-from onestop.dossiers import services
+from onestop.dossiers.models import Dossier
 from onestop.dossiers.states import Action
-from onestop.errors import Forbidden, Invalid, Unauthorized
+from onestop.errors import Invalid, Unauthorized
 from onestop.receipts import build
 from onestop.web.common import current_calendar, now, pdf_response
 
@@ -28,12 +31,13 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Thiếu mã truy cập (Authorization: Bearer TOKEN).")
-    session = db.session()
-    user = user_for_token(session, token.strip(), now=db.utcnow())
-    if user is None:
+    when = db.utcnow()
+    use = user_for_token(db.session(), token.strip(), now=when)
+    if use is None:
         raise Unauthorized("Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
-    session.commit()  # keeps last_used_at
-    g.api_user = user
+    if use.stale:  # at most once an hour, after the response, outside this transaction
+        db.later(partial(record_token_use, token_id=use.token_id, now=when))
+    g.api_user = use.user
 
 
 def _page_args() -> tuple[int, int]:
@@ -87,33 +91,13 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def _receiving_agency(body: dict[str, Any], procedure_code: Any) -> str:
-    """The caller's own agency; an admin may name one, else the procedure's (provincial) one."""
-    user = g.api_user
-    if user.role != "admin":
-        if body.get("agency") and body["agency"] != user.agency_code:
-            raise Forbidden("Chỉ tiếp nhận được tại cơ quan của mình.", code="forbidden")
-        return user.agency_code
-    if body.get("agency"):
-        return str(body["agency"])
-    session = db.session()
-    procedure = queries.get_procedure(session, str(procedure_code or ""))
-    agency = queries.Names(session).provincial.get(procedure.agency_role)
-    if agency is None:
-        raise Invalid("Thủ tục cấp xã: cần nêu cơ quan tiếp nhận (agency).", field="agency")
-    return agency.code
-
-
 @bp.post("/dossiers")
 def create_dossier() -> Any:
     """Receive a dossier (Mẫu 01); `Idempotency-Key` makes a retried POST harmless."""
-    if g.api_user.role not in ("officer", "admin"):
-        raise Forbidden("Chỉ cán bộ tiếp nhận được nhận hồ sơ.", code="forbidden")
+    policy.check_open(g.api_user, "counter")
     body = _json_body()
     session = db.session()
-    checked = services.check_intake(
-        session, body, agency_code=_receiving_agency(body, body.get("procedure_code"))
-    )
+    checked = services.check_intake(session, body, actor=g.api_user)
     key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
     dossier = services.intake(
         session,
@@ -124,7 +108,6 @@ def create_dossier() -> Any:
         now=now(),
         idempotency_key=key,
     )
-    session.commit()
     summary = dossier_queries.dossier_summary(dossier, now=now())
     body = summary | {
         "lookup_url": build.lookup_url(dossier),
@@ -135,25 +118,57 @@ def create_dossier() -> Any:
     return body, 201, {"Location": url_for("api.dossier", code=dossier.code)}
 
 
-def _parse_time(name: str) -> datetime | None:
-    raw = request.args.get(name)
-    if not raw:
+@bp.post("/dossiers/<code>/actions")
+def dossier_action(code: str) -> Any:
+    """One action of the state machine on one dossier (docs/domain.md#actions)."""
+    body = _json_body()
+    action = actions.parse_action(body.get("action"))
+    row = actions.perform(
+        db.session(),
+        code=code,
+        action=action,
+        actor=g.api_user,
+        now=now(),
+        calendar=current_calendar(),
+        asked=_asked(body),
+    )
+    return _detail(row)
+
+
+def _asked(body: dict[str, Any]) -> actions.Asked:
+    documents = body.get("documents") or []
+    if not isinstance(documents, list):
+        raise Invalid("documents phải là một danh sách.", field="documents")
+    note, to_agency = body.get("note"), body.get("to_agency")
+    for name, value in (("note", note), ("to_agency", to_agency)):
+        if value is not None and not isinstance(value, str):
+            raise Invalid(f"{name} phải là một chuỗi.", field=name)
+    return actions.Asked(
+        note=note,
+        to_agency=to_agency,
+        new_due_at=_instant("new_due_at", body.get("new_due_at")),
+        documents=documents,
+    )
+
+
+def _instant(name: str, raw: Any) -> datetime | None:
+    """An ISO 8601 instant; without an offset it is Vietnam time."""
+    if raw in (None, ""):
         return None
     try:
-        return as_vietnam(datetime.fromisoformat(raw))
+        return as_vietnam(datetime.fromisoformat(str(raw)))
     except ValueError as exc:
-        raise Invalid(f"{name}: thời điểm không hợp lệ.", code="invalid_date") from exc
+        raise Invalid(f"{name}: thời điểm không hợp lệ.", code="invalid_date", field=name) from exc
+
+
+def _parse_time(name: str) -> datetime | None:
+    return _instant(name, request.args.get(name))
 
 
 @bp.get("/dossiers")
 def list_dossiers() -> Any:
     page, per_page = _page_args()
-    user = g.api_user
-    agency = request.args.get("agency") or None
-    if user.role not in ("supervisor", "admin"):
-        if agency and agency != user.agency_code:
-            raise Forbidden("Chỉ xem được hồ sơ của cơ quan mình.", code="forbidden")
-        agency = user.agency_code
+    agency = policy.list_scope(g.api_user, request.args.get("agency") or None)
     status = request.args.get("status", type=int)
     rows, total = dossier_queries.list_dossiers(
         db.session(),
@@ -170,16 +185,19 @@ def list_dossiers() -> Any:
 
 def _visible(code: str) -> Any:
     dossier = dossier_queries.get_dossier(db.session(), code)
-    dossier_queries.check_access(g.api_user, dossier)
+    policy.check_see(g.api_user, dossier)
     return dossier
+
+
+def _detail(row: Dossier) -> dict[str, Any]:
+    return dossier_queries.dossier_detail(db.session(), row, now=now()) | {
+        "lookup_url": build.lookup_url(row)
+    }
 
 
 @bp.get("/dossiers/<code>")
 def dossier(code: str) -> Any:
-    row = _visible(code)
-    return dossier_queries.dossier_detail(db.session(), row, now=now()) | {
-        "lookup_url": build.lookup_url(row)
-    }
+    return _detail(_visible(code))
 
 
 @bp.get("/dossiers/<code>/<form>.pdf")

@@ -71,8 +71,8 @@ def _check(form: LoginForm) -> Any:
         max_failures=config["LOGIN_MAX_FAILURES"],
         window=timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
     )
-    # The failure record must be kept even though the login failed.
-    session.commit()
+    # The failure record must be kept even though the login is refused.
+    db.keep_on_error()
     return user
 
 

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from onestop import db
+from onestop.accounts import policy
 from onestop.calendar import VN_TZ
 from onestop.catalogue import queries as cq
 from onestop.dossiers import queries as dossiers
@@ -27,7 +28,7 @@ from onestop.dossiers.validation import ValidationFailed
 from onestop.errors import DomainError, Invalid
 from onestop.receipts import build
 from onestop.web import intake_form
-from onestop.web.access import roles_required
+from onestop.web.access import page
 from onestop.web.catalogue_views import detail_context, search_context
 from onestop.web.common import current_calendar, now, pdf_response
 
@@ -36,7 +37,7 @@ OUTCOMES = {o.value: o for o in services.OUTCOMES}
 
 
 @bp.get("/")
-@roles_required("officer")
+@page("counter")
 def index() -> Any:
     """Keyboard first: the search box has the focus, Enter searches, Tab reaches the results."""
     context = search_context() if request.args.get("q") else {"q": "", "procedures": []}
@@ -51,24 +52,16 @@ def index() -> Any:
 
 
 @bp.get("/procedures")
-@roles_required()
+@page("staff")
 def catalogue() -> Any:
     """The staff catalogue: any staff member may search it."""
     return render_template("catalogue/list.html", staff=True, **search_context())
 
 
 @bp.get("/procedures/<code>")
-@roles_required()
+@page("staff")
 def procedure(code: str) -> Any:
     return render_template("catalogue/detail.html", staff=True, **detail_context(code))
-
-
-def _agency_code() -> str:
-    """Officers receive at their own agency; an admin names it in the form."""
-    code = current_user.agency_code or request.values.get("agency", "")
-    if not code:
-        raise Invalid("Chọn cơ quan tiếp nhận.", field="agency")
-    return code
 
 
 def _form_context(procedure_code: str, **extra: Any) -> dict[str, Any]:
@@ -90,13 +83,13 @@ def _form_context(procedure_code: str, **extra: Any) -> dict[str, Any]:
 
 
 @bp.get("/tiep-nhan/<procedure_code>")
-@roles_required("officer")
+@page("counter")
 def intake_page(procedure_code: str) -> Any:
     return render_template("counter/intake.html", **_form_context(procedure_code))
 
 
 @bp.post("/tiep-nhan/<procedure_code>")
-@roles_required("officer")
+@page("counter")
 def intake(procedure_code: str) -> Any:
     session = db.session()
     procedure = cq.get_procedure(session, procedure_code)
@@ -105,7 +98,7 @@ def intake(procedure_code: str) -> Any:
     try:
         if outcome is None:
             raise Invalid("Chọn tiếp nhận, yêu cầu bổ sung hoặc từ chối.", field="outcome")
-        checked = services.check_intake(session, parsed["request"], agency_code=_agency_code())
+        checked = services.check_intake(session, parsed["request"], actor=current_user)
         dossier = services.intake(
             session,
             request=checked,
@@ -123,7 +116,6 @@ def intake(procedure_code: str) -> Any:
         if exc.http_status != 422:
             raise
         return _form_again(procedure_code, {exc.field or "outcome": exc.message})
-    session.commit()
     return redirect(url_for("counter.dossier", code=dossier.code))
 
 
@@ -133,7 +125,7 @@ def _form_again(procedure_code: str, errors: dict[str, str]) -> Any:
 
 
 @bp.get("/han-tra")
-@roles_required("officer")
+@page("counter")
 def appointment() -> Any:
     """The appointment if the dossier were received now: the form shows it live."""
     procedure = cq.get_procedure(db.session(), request.args.get("procedure", ""))
@@ -147,11 +139,11 @@ def appointment() -> Any:
 
 
 @bp.get("/ho-so/<code>")
-@roles_required()
+@page("staff")
 def dossier(code: str) -> Any:
     session = db.session()
     row = dossiers.get_dossier(session, code)
-    dossiers.check_access(current_user, row)
+    policy.check_see(current_user, row)
     return render_template(
         "counter/dossier.html",
         d=row,
@@ -165,11 +157,11 @@ def dossier(code: str) -> Any:
 
 
 @bp.get("/ho-so/<code>/<form>.pdf")
-@roles_required()
+@page("staff")
 def form_pdf(code: str, form: str) -> Any:
     session = db.session()
     row = dossiers.get_dossier(session, code)
-    dossiers.check_access(current_user, row)
+    policy.check_see(current_user, row)
     return pdf_response(session, row, form)
 
 
@@ -179,7 +171,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 @bp.get("/so-theo-doi")
-@roles_required("officer", "supervisor")
+@page("logbook")
 def logbook() -> Any:
     """Mẫu 07: the dossiers an agency recorded on a day."""
     from onestop.dossiers.logbook import logbook_rows
@@ -196,7 +188,7 @@ def logbook() -> Any:
 
 
 @bp.get("/so-theo-doi.xlsx")
-@roles_required("officer", "supervisor")
+@page("logbook")
 def logbook_xlsx() -> Any:
     from onestop.dossiers.logbook import logbook_rows, logbook_workbook
 
@@ -218,7 +210,7 @@ def _logbook_args() -> tuple[date, str]:
     except ValueError as exc:
         raise Invalid("Ngày không hợp lệ (YYYY-MM-DD).", field="date") from exc
     # Officers see their own agency's book; supervisors and admins pick one.
-    agency = current_user.agency_code if current_user.role == "officer" else None
-    agency = agency or request.args.get("agency") or current_user.agency_code or ""
+    agency = policy.list_scope(current_user, request.args.get("agency") or None)
+    agency = agency or current_user.agency_code or ""
     cq.get_agency(db.session(), agency)
     return day, agency

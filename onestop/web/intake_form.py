@@ -38,6 +38,7 @@ def parse(form: MultiDict[str, str], procedure: Procedure) -> dict[str, Any]:
         "documents": received,
         "sets": form.get("sets", "1"),
         "result_place": form.get("result_place", ""),
+        "agency": form.get("agency", ""),  # an admin names it; officers receive at their own
     }
     if not form.get("submitter_is_owner"):
         data["submitter"] = {

@@ -13,7 +13,7 @@ from onestop.catalogue.queries import get_procedure
 from onestop.deadlines.cli import parse_amount
 from onestop.dossiers.services import processing_time, time_text
 from onestop.errors import DomainError, Invalid
-from onestop.web.access import roles_required
+from onestop.web.access import page
 from onestop.web.common import current_calendar, now
 
 bp = Blueprint("tools", __name__, url_prefix="/cong-cu")
@@ -55,7 +55,7 @@ def _duration(args: Any) -> tuple[str, str, str]:
 
 
 @bp.get("/ngay-hen")
-@roles_required()
+@page("staff")
 def due_date() -> Any:
     """Pick a procedure or a duration and a reception time; see the due time and why."""
     context: dict[str, Any] = {"args": request.args, "units": UNITS, "errors": {}}
