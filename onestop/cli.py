@@ -80,8 +80,12 @@ def init(ctx: click.Context, demo: bool) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the app in this one process."""
-    _app(ctx).run(host=host, port=port, debug=False, use_reloader=False)
+    """Serve the app in this one process (waitress, several threads)."""
+    from onestop import logs
+    from onestop.server import serve as serve_app
+
+    logs.configure()
+    serve_app(_app(ctx), host=host, port=port)
 
 
 @main.group()
@@ -219,3 +223,36 @@ def due(
     except (ValueError, DomainError) as exc:
         _fail(getattr(exc, "message", None) or str(exc))
     click.echo(result)
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+def backup_database(ctx: click.Context, path: Path) -> None:
+    """Copy the database to PATH while the app serves (SQLite file or pg_dump archive)."""
+    from onestop import backup as backups
+
+    try:
+        written = backups.backup(db.database(_app(ctx)).url, path)
+    except backups.BackupError as exc:
+        _fail(f"Lỗi: {exc}")
+    size = backups.size_text(written.stat().st_size)
+    click.echo(f"Đã sao lưu cơ sở dữ liệu vào {written} ({size}).")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Không hỏi lại trước khi thay dữ liệu.")
+@click.pass_context
+def restore_database(ctx: click.Context, path: Path, yes: bool) -> None:
+    """Replace all the data of the database with the backup at PATH."""
+    from onestop import backup as backups
+
+    url = db.database(_app(ctx)).url
+    if not yes:
+        click.confirm(f"Thay toàn bộ dữ liệu hiện có bằng bản sao lưu {path}?", abort=True)
+    try:
+        count = backups.restore(url, path)
+    except backups.BackupError as exc:
+        _fail(f"Lỗi: {exc}")
+    click.echo(f"Đã khôi phục từ {path}: {count} hồ sơ.")

@@ -13,6 +13,7 @@ INSTANCE = ROOT / "instance"
 
 # Settings read from the environment as ONESTOP_<NAME>.
 ENV_SETTINGS = (
+    "INSTANCE_PATH",
     "DATABASE_URL",
     "SECRET_KEY",
     "BASE_URL",
@@ -50,7 +51,6 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The effective configuration."""
     config: dict[str, Any] = {
         "INSTANCE_PATH": str(INSTANCE),
-        "BASE_URL": "http://127.0.0.1:5000",
         "CATALOGUE_DIR": str(ROOT / "procedures"),
         "CALENDAR": None,
         "PUBLIC_RATE_LIMIT": "60/minute",
@@ -68,6 +68,9 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if value:
             config[name] = value
     config.update(overrides or {})
+    # Unset, links and QR codes carry the address `onestop serve` listens on (onestop/server.py).
+    config["BASE_URL_IS_DEFAULT"] = not config.get("BASE_URL")
+    config["BASE_URL"] = config.get("BASE_URL") or "http://127.0.0.1:5000"
     instance = Path(config["INSTANCE_PATH"])
     config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'onestop.db'}")
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from onestop.accounts.models import User
 from onestop.errors import DomainError
 from onestop.web.limits import limiter
 
+log = logging.getLogger("onestop.web")
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCALES = ("vi", "en")
 csrf = CSRFProtect()
@@ -65,7 +67,14 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _log_error(status: int, code: str) -> None:
+    # The route's pattern, not the path: a path may carry a QR token or a dossier code.
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    log.info("%s %s -> %s %s", request.method, rule, status, code)
+
+
 def _domain_error(exc: DomainError) -> Any:
+    _log_error(exc.http_status, exc.code)
     if _wants_json():
         return exc.as_dict(), exc.http_status
     return render_template("error.html", message=exc.message, status=exc.http_status), (
@@ -75,8 +84,9 @@ def _domain_error(exc: DomainError) -> Any:
 
 def _http_error(exc: HTTPException) -> Any:
     status = exc.code or 500
+    code = (exc.name or "error").lower().replace(" ", "_")
+    _log_error(status, code)
     if _wants_json():
-        code = (exc.name or "error").lower().replace(" ", "_")
         return {"error": {"code": code, "message": exc.description or exc.name}}, status
     return render_template("error.html", message=exc.description, status=status), status
 
