@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -112,6 +112,22 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
+        # Tests point both at the connection of their outer transaction.
+        self.reader: Callable[[], AbstractContextManager[Connection]] = self._read_connection
+
+    @contextmanager
+    def _read_connection(self) -> Iterator[Connection]:
+        """A pooled connection for reads only, without an ORM session. On PostgreSQL it runs
+        in autocommit: no BEGIN and no ROLLBACK, two round trips fewer per page. SQLite keeps
+        its (cheap, local) deferred BEGIN: switching its isolation level per checkout would
+        undo the explicit-BEGIN set-up of `_sqlite_connect`."""
+        conn = self.engine.connect()
+        try:
+            if self.engine.dialect.name != "sqlite":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+        finally:
+            conn.close()
 
     @contextmanager
     def session_scope(self, *, write: bool = True) -> Iterator[Session]:
@@ -150,6 +166,12 @@ def session() -> Session:
         if has_request_context() and request.method not in SAFE_METHODS:
             begin_write(g.db_session)
     return g.db_session
+
+
+def reading() -> AbstractContextManager[Connection]:
+    """A connection for a read-only page that needs no session (the QR page): Core queries of
+    committed rows, no ORM, no transaction to end. Never write through it."""
+    return database().reader()
 
 
 def keep_on_error() -> None:

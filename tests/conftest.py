@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def app(
         expire_on_commit=False,
         join_transaction_mode="create_savepoint",
     )
+    database.reader = lambda: nullcontext(connection)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from onestop import db
 from onestop.errors import NotFound
@@ -14,6 +14,14 @@ from onestop.web.catalogue_views import detail_context, search_context
 from onestop.web.common import now
 
 bp = Blueprint("public", __name__)
+
+
+def render_light(name: str, **context: Any) -> str:
+    """A public template rendered straight from Jinja: what `render_template` adds (the staff
+    login's `current_user`, `g`, `session`, signals) is not used by the citizen's layout."""
+    return current_app.jinja_env.get_template(name).render(context)
+
+
 limits.public(bp)
 
 
@@ -52,9 +60,10 @@ def lookup_form() -> Any:
 
 @bp.get("/tra-cuu/<token>")
 def dossier(token: str) -> Any:
-    """What the QR code opens."""
-    session = db.session()
-    view = lookup.public_view(session, lookup.by_token(session, token), now=now())
-    response = render_template("lookup/dossier.html", d=view)
+    """What the QR code opens: the busiest page, so it reads through a plain connection (no
+    session) and renders without the staff pages' context processors."""
+    with db.reading() as conn:
+        view = lookup.by_token(conn, token, now=now())
+    response = render_light("lookup/dossier.html", d=view)
     # A shared phone's browser must not keep someone else's dossier.
     return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
