@@ -1,4 +1,4 @@
-"""The `onestop` command (DESIGN section 4): set-up, serving and administration."""
+"""The `onestop` command (README.md#command-line): set-up, serving and administration."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ ENV_SETTINGS = (
 
 
 def normalise_database_url(url: str) -> str:
-    """Accept the plain URLs of DESIGN section 4; use psycopg 3 for PostgreSQL."""
+    """Accept the plain URLs of README.md#configuration; use psycopg 3 for PostgreSQL."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)

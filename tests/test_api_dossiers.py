@@ -1,4 +1,4 @@
-"""The dossier API of DESIGN section 4."""
+"""The dossier API (docs/architecture.md#interfaces)."""
 
 from __future__ import annotations
 

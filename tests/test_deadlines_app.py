@@ -30,7 +30,7 @@ def due(empty_database_url, monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        # DESIGN 2.3's own examples.
+        # The worked examples of docs/domain.md#units.
         (["--received", "2026-11-23T09:00", "--working-days", "3"], "2026-11-26T09:00:00+07:00"),
         (["--received", "2026-11-24T18:00", "--working-days", "1"], "2026-11-25T17:00:00+07:00"),
         # An offset is honoured: 02:00 UTC is 09:00 in Vietnam.

@@ -184,7 +184,8 @@ def upgrade() -> None:
 
 
 def _append_only_events() -> None:
-    """Audit events are never updated or deleted (DESIGN 2.2): the database refuses it too."""
+    """Audit events are never updated or deleted (docs/domain.md#actions): the database
+    refuses it too."""
     if op.get_bind().dialect.name == "sqlite":
         for verb in ("UPDATE", "DELETE"):
             op.execute(

@@ -1,4 +1,5 @@
-"""The working calendar: days off, working hours, due times and timeliness (DESIGN 2.3, 2.4).
+"""The working calendar: days off, working hours, due times and timeliness
+(docs/domain.md#deadlines, #timeliness).
 
 Pure: no web framework, no database. Every function takes and returns timezone-aware
 datetimes (results in Vietnam time) and never reads the clock or the machine's time zone;

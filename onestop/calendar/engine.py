@@ -1,4 +1,4 @@
-"""Due times on the working calendar (DESIGN 2.3).
+"""Due times on the working calendar (docs/domain.md#deadlines).
 
 Working time is a single integer line: working day number k covers the microseconds
 [k * day_length, (k + 1) * day_length), where day_length is the sum of the sessions (8 hours by

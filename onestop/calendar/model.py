@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 class Unit(StrEnum):
-    """How a procedure states its processing time (DESIGN 2.3)."""
+    """How a procedure states its processing time (docs/domain.md#units)."""
 
     WORKING_DAYS = "working_days"
     DAYS = "days"

@@ -1,4 +1,4 @@
-"""Early, on time or late against a due time (DESIGN 2.4, Decision 766/QĐ-TTg)."""
+"""Early, on time or late against a due time (docs/domain.md#timeliness, Decision 766/QĐ-TTg)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Reading the catalogue: search, one procedure, the agencies; shapes of DESIGN section 4."""
+"""Reading the catalogue: search, one procedure, the agencies; the shapes of the JSON API
+(docs/architecture.md#interfaces)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class Strict(BaseModel):
 
 
 class Duration(Strict):
-    """A processing time or an allowance, in one of the four units of DESIGN 2.3."""
+    """A processing time or an allowance, in one of the four units of docs/domain.md#units."""
 
     value: Amount
     unit: Unit

@@ -39,7 +39,7 @@ class InvalidTransition(Conflict):
 
 @dataclass(frozen=True)
 class Asked:
-    """What the actor sends with an action, beyond its name (DESIGN of the actions API)."""
+    """What the actor sends with an action, beyond its name (docs/architecture.md#interfaces)."""
 
     note: str | None = None
     to_agency: str | None = None

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from onestop.calendar import VN_TZ
 
-TOKEN_BYTES = 16  # 128 random bits; DESIGN 2.5 asks for at least 80
+TOKEN_BYTES = 16  # 128 random bits; docs/domain.md#codes asks for at least 80
 
 
 def public_token() -> str:

@@ -12,11 +12,11 @@ from onestop.db import UTCDateTime
 
 
 class Dossier(SQLModel, table=True):
-    """One dossier (hồ sơ), with the fields the national portal syncs (LAW.md, last sections)."""
+    """One dossier (hồ sơ), with the fields the national portal syncs (docs/domain.md#portal)."""
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)  # MaHoSo
-    # What the QR code carries: random, never derived from the code (DESIGN 2.5).
+    # What the QR code carries: random, never derived from the code (docs/domain.md#codes).
     public_token: str = Field(max_length=40, unique=True)
     procedure_code: str = Field(foreign_key="procedure.code", max_length=20, index=True)
     procedure_name: str = Field(max_length=500)  # as published the day it was received

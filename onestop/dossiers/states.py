@@ -1,4 +1,5 @@
-"""The one state machine of a dossier (DESIGN 2.2): statuses, actions and the transitions.
+"""The one state machine of a dossier (docs/domain.md#actions): statuses, actions and the
+transitions.
 
 Statuses carry the national portal's codes, so syncing and reporting map one to one. Every
 change of status goes through `apply` in `onestop.dossiers.services`, which checks this table
@@ -38,7 +39,7 @@ STATUS_NAMES: dict[Status, str] = {
     Status.RETURNED: "Đã trả kết quả",
 }
 
-# A dossier ends at the first of these (DESIGN 2.4).
+# A dossier ends at the first of these (docs/domain.md#statuses).
 ENDED = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.DONE, Status.RETURNED})
 # While waiting for the citizen the clock stops.
 PAUSED = frozenset({Status.SUPPLEMENT, Status.PAYMENT})

@@ -1,4 +1,4 @@
-"""What a citizen sees of a dossier without logging in (DESIGN 2.5).
+"""What a citizen sees of a dossier without logging in (docs/domain.md#privacy).
 
 Only this module decides what leaves for the public: the code, the procedure, the status,
 the appointment, the history of statuses with dates and what is asked of the citizen, with

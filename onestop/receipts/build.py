@@ -27,7 +27,7 @@ _PLACE_PREFIXES = ("Ủy ban nhân dân phường ", "Ủy ban nhân dân xã ",
 
 
 def lookup_url(dossier: Dossier) -> str:
-    """What the QR code carries (DESIGN 2.5)."""
+    """What the QR code carries (docs/domain.md#codes)."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/tra-cuu/{dossier.public_token}"
 
 

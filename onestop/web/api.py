@@ -1,4 +1,4 @@
-"""The JSON API of DESIGN section 4 (`/api/v1`, bearer tokens)."""
+"""The JSON API (docs/architecture.md#interfaces) (`/api/v1`, bearer tokens)."""
 
 from __future__ import annotations
 

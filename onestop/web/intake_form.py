@@ -16,7 +16,7 @@ def catalogue_documents(procedure: Procedure) -> list[dict[str, Any]]:
 
 
 def parse(form: MultiDict[str, str], procedure: Procedure) -> dict[str, Any]:
-    """The intake request of DESIGN section 4, from the form's fields."""
+    """The intake request of the JSON API, from the form's fields."""
     received, missing = [], []
     for i, doc in enumerate(catalogue_documents(procedure)):
         if form.get(f"doc-{i}-received"):

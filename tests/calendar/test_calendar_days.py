@@ -10,7 +10,8 @@ from onestop.calendar import VN_TZ, Unit, WorkingCalendar, parse_overrides_file
 SHIPPED = Path(__file__).resolve().parents[2] / "procedures" / "calendar.yaml"
 CAL = WorkingCalendar(overrides=parse_overrides_file(SHIPPED))
 
-# LAW.md, Holidays: the 2026 civil-servant schedule, as weekdays off and weekend days worked.
+# The 2026 civil-servant schedule (docs/domain.md#working-calendar), as weekdays off and
+# weekend days worked.
 WEEKDAYS_OFF_2026 = {
     date(2026, 1, 1),
     *(date(2026, 2, day) for day in range(16, 21)),  # Tết 14/02-22/02, weekends around it
@@ -29,8 +30,8 @@ def days_of(year: int) -> list[date]:
     return [first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)]
 
 
-def test_the_2026_schedule_of_law_md() -> None:
-    """Guards package upgrades: package + shipped file must give exactly LAW.md's 2026."""
+def test_the_official_2026_schedule() -> None:
+    """Guards package upgrades: package + shipped file give exactly the official 2026 schedule."""
     days = days_of(2026)
     weekdays_off = {d for d in days if d.weekday() < 5 and not CAL.is_working_day(d)}
     weekends_worked = {d for d in days if d.weekday() >= 5 and CAL.is_working_day(d)}
@@ -39,7 +40,8 @@ def test_the_2026_schedule_of_law_md() -> None:
 
 
 def test_culture_day_is_worked_until_the_labour_code_says_otherwise() -> None:
-    # The package makes 24/11 a day off from 2026; LAW.md: proposed, not confirmed enacted.
+    # The package makes 24/11 a day off from 2026; Resolution 30/NQ-CP (2026) proposed it, but
+    # Labour Code Art. 112 does not list it yet.
     assert not WorkingCalendar().is_working_day(date(2026, 11, 24))
     info = CAL.day_info(date(2026, 11, 24))
     assert info.working

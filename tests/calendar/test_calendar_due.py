@@ -1,4 +1,4 @@
-"""Due times, unit by unit, against the rules of DESIGN 2.3 (hand-computed cases)."""
+"""Due times, unit by unit, against the rules of docs/domain.md#units (hand-computed cases)."""
 
 from __future__ import annotations
 
@@ -152,7 +152,8 @@ def test_same_day(received: datetime, due: datetime) -> None:
 
 
 class TestHolidays2026:
-    """The 2026 civil-servant schedule of LAW.md, with procedures/calendar.yaml loaded."""
+    """The 2026 civil-servant schedule (docs/domain.md#working-calendar), with
+    procedures/calendar.yaml loaded."""
 
     def test_tet(self) -> None:
         # Tết: off from Sat 14/02 to Sun 22/02.

@@ -1,4 +1,4 @@
-"""Early, on time, late (DESIGN 2.4)."""
+"""Early, on time, late (docs/domain.md#timeliness)."""
 
 from __future__ import annotations
 
