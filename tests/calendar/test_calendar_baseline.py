@@ -1,4 +1,4 @@
-"""The engine against the naive day-by-day walk of bench/calendar.py: same results, always.
+"""The engine against the naive day-by-day walk of tests/calendar/naive.py: same results, always.
 
 Two implementations that share no code: the walk asks `holidays` about each date, the engine
 adds integers on precomputed tables. Random receptions and every session boundary.
@@ -6,14 +6,11 @@ adds integers on precomputed tables. Random receptions and every session boundar
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from types import ModuleType
-
-import pytest
 
 from onestop.calendar import VN_TZ, Amount, Unit, WorkingCalendar, parse_overrides_file
+from tests.calendar.naive import Case, NaiveCalendar, make_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERRIDES = parse_overrides_file(ROOT / "procedures" / "calendar.yaml")
@@ -49,34 +46,19 @@ ALLOWANCES: list[tuple[Amount, Unit]] = [
 ]
 
 
-def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "onestop_bench_calendar", ROOT / "bench" / "calendar.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    return load_bench()
-
-
-def compare(bench: ModuleType, cases: list[tuple[datetime, Amount, Unit]]) -> None:
+def compare(cases: list[Case]) -> None:
     engine = WorkingCalendar(overrides=OVERRIDES)
-    naive = bench.NaiveCalendar(OVERRIDES, range(2024, 2030))
+    naive = NaiveCalendar(OVERRIDES, range(2024, 2030))
     for received, value, unit in cases:
         expected = naive.due(received, value, unit)
         assert engine.due(received, value, unit) == expected, (received, value, unit)
 
 
-def test_random_receptions(bench: ModuleType) -> None:
-    compare(bench, bench.make_cases(3000, seed=7))
+def test_random_receptions() -> None:
+    compare(make_cases(3000, seed=7))
 
 
-def test_every_session_boundary_around_the_2026_holidays(bench: ModuleType) -> None:
+def test_every_session_boundary_around_the_2026_holidays() -> None:
     # Tết, Hùng Kings and 30/4-1/5, the make-up Saturday and Quốc khánh.
     starts_and_lengths = [(date(2026, 2, 13), 11), (date(2026, 4, 24), 11), (date(2026, 8, 20), 15)]
     days = [
@@ -88,4 +70,4 @@ def test_every_session_boundary_around_the_2026_holidays(bench: ModuleType) -> N
         for clock in CLOCKS
         for value, unit in ALLOWANCES
     ]
-    compare(bench, cases)
+    compare(cases)
