@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from onestop import db
 from onestop.errors import NotFound
 from onestop.lookup import services as lookup
+from onestop.web import _translations as request_translations
 from onestop.web import limits
 from onestop.web.catalogue_views import detail_context, search_context
 from onestop.web.common import now
@@ -18,8 +20,15 @@ bp = Blueprint("public", __name__)
 
 def render_light(name: str, **context: Any) -> str:
     """A public template rendered straight from Jinja: what `render_template` adds (the staff
-    login's `current_user`, `g`, `session`, signals) is not used by the citizen's layout."""
-    return current_app.jinja_env.get_template(name).render(context)
+    login's `current_user`, `g`, `session`, signals) is not used by the citizen's layout, and
+    the locale, its translations and the stylesheet's address are looked up once."""
+    template = current_app.jinja_env.get_template(name)
+    return template.render(
+        context,
+        locale=get_locale(),
+        translations=request_translations(),
+        stylesheet=url_for("static", filename="onestop.css"),
+    )
 
 
 limits.public(bp)
