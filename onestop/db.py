@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Connection, DateTime, Engine, create_engine, event
@@ -32,6 +32,7 @@ SQLModel.metadata.naming_convention = {
 
 
 log = logging.getLogger("onestop.db")
+V = TypeVar("V", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -163,9 +164,23 @@ def session() -> Session:
     SQLite it holds the write lock for its whole transaction (docs/transactions.md)."""
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
-        if has_request_context() and request.method not in SAFE_METHODS:
+        if has_request_context() and _may_write():
             begin_write(g.db_session)
     return g.db_session
+
+
+def read_only(view: V) -> V:
+    """Mark a view that never writes although its method could (a search sent by POST to keep
+    what was typed out of logs): its requests do not queue behind SQLite's writers."""
+    view.onestop_read_only = True  # type: ignore[attr-defined]
+    return view
+
+
+def _may_write() -> bool:
+    if request.method in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "onestop_read_only", False)
 
 
 def reading() -> AbstractContextManager[Connection]:

@@ -50,6 +50,7 @@ def procedure(code: str) -> Any:
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])
+@db.read_only
 def lookup_form() -> Any:
     """The code and the last 4 digits of the phone or ID number (POST: they stay out of logs)."""
     error = None
