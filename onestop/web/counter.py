@@ -10,20 +10,22 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from onestop import db
 from onestop.accounts import policy
-from onestop.calendar import VN_TZ
+from onestop.calendar import VN_TZ, as_vietnam
 from onestop.catalogue import queries as cq
+from onestop.dossiers import actions, services
 from onestop.dossiers import queries as dossiers
-from onestop.dossiers import services
-from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Status
+from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status, allowed_actions
 from onestop.dossiers.validation import ValidationFailed
 from onestop.errors import DomainError, Invalid
 from onestop.receipts import build
@@ -138,13 +140,23 @@ def appointment() -> Any:
     }
 
 
+# Actions offered as buttons on the dossier page; reschedule follows the admin's calendar page.
+_BUTTONS = [a for a in Action if a not in (Action.RESCHEDULE, Action.SUBMIT_ONLINE)]
+
+
 @bp.get("/ho-so/<code>")
 @page("staff")
 def dossier(code: str) -> Any:
+    return _dossier_page(code)
+
+
+def _dossier_page(code: str, *, errors: dict[str, str] | None = None, tried: str = "") -> Any:
     session = db.session()
     row = dossiers.get_dossier(session, code)
     policy.check_see(current_user, row)
-    return render_template(
+    possible = [a for a in allowed_actions(Status(row.status)) if a in _BUTTONS]
+    agencies = cq.list_agencies(session)
+    page_html = render_template(
         "counter/dossier.html",
         d=row,
         detail=dossiers.dossier_detail(session, row, now=now()),
@@ -153,6 +165,54 @@ def dossier(code: str) -> Any:
         action_names=ACTION_NAMES,
         forms=build.available_forms(row),
         lookup_url=build.lookup_url(row),
+        actions=policy.allowed(current_user, row, possible),
+        agencies=agencies,
+        agency_names={a.code: a.name for a in agencies},
+        errors=errors or {},
+        tried=tried,
+        form=request.form,
+    )
+    return page_html, 422 if errors else 200
+
+
+@bp.post("/ho-so/<code>/thao-tac")
+@page("staff")
+def act(code: str) -> Any:
+    """One action from the dossier page's buttons, through the one action service."""
+    tried = request.form.get("action", "")
+    try:
+        action = actions.parse_action(tried)
+        actions.perform(
+            db.session(),
+            code=code,
+            action=action,
+            actor=current_user,
+            now=now(),
+            calendar=current_calendar(),
+            asked=_asked(request.form),
+        )
+    except ValidationFailed as exc:
+        return _dossier_page(code, errors=exc.errors, tried=tried)
+    except DomainError as exc:
+        if exc.http_status not in (409, 422):
+            raise
+        return _dossier_page(code, errors={exc.field or "action": exc.message}, tried=tried)
+    flash(_("Đã ghi nhận: %(action)s.", action=ACTION_NAMES[action]))
+    return redirect(url_for("counter.dossier", code=code))
+
+
+def _asked(form: Any) -> actions.Asked:
+    papers = [line.strip() for line in form.get("documents", "").splitlines() if line.strip()]
+    raw_due = form.get("new_due_at", "").strip()
+    try:
+        new_due = as_vietnam(datetime.fromisoformat(raw_due)) if raw_due else None
+    except ValueError as exc:
+        raise Invalid("Ngày giờ không hợp lệ.", field="new_due_at") from exc
+    return actions.Asked(
+        note=form.get("note") or None,
+        to_agency=form.get("to_agency") or None,
+        new_due_at=new_due,
+        documents=[{"name": name} for name in papers],
     )
 
 
