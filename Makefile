@@ -42,6 +42,7 @@ run: install
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: install-test lint
 	$(PY) -m pytest

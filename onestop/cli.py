@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import click
 from flask import Flask
@@ -32,7 +32,7 @@ def _app(ctx: click.Context) -> Flask:
         app = root.obj = create_app()
         # Close pooled connections when the command ends, not when the process is torn down.
         root.call_on_close(db.database(app).engine.dispose)
-    return root.obj
+    return cast(Flask, root.obj)  # click types `obj` as Any; only this function sets it
 
 
 @click.group()

@@ -154,7 +154,8 @@ def init_app(app: Flask) -> None:
 
 
 def database(app: Flask | None = None) -> Database:
-    return (app or current_app).extensions["onestop.db"]
+    found: Database = (app or current_app).extensions["onestop.db"]
+    return found
 
 
 def session() -> Session:
@@ -166,13 +167,14 @@ def session() -> Session:
         g.db_session = database().sessionmaker()
         if has_request_context() and _may_write():
             begin_write(g.db_session)
-    return g.db_session
+    current: Session = g.db_session
+    return current
 
 
 def read_only(view: V) -> V:
     """Mark a view that never writes although its method could (a search sent by POST to keep
     what was typed out of logs): its requests do not queue behind SQLite's writers."""
-    view.onestop_read_only = True  # type: ignore[attr-defined]
+    view.onestop_read_only = True  # type: ignore[attr-defined]  # a marker on a function
     return view
 
 

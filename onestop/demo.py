@@ -60,7 +60,7 @@ def save_logins(instance: Path, logins: list[tuple[str, str, str]]) -> Path:
 
 
 # Sample dossiers: (procedure, outcome, owner, ID number, phone, documents received)
-SAMPLES = (
+SAMPLES: tuple[tuple[str, Action, str, str, str, list[str]], ...] = (
     (
         "1.001193",
         Action.RECEIVE,

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
+
+class ErrorBody(TypedDict):
+    code: str
+    message: str
+    field: NotRequired[str]  # the form field at fault
+    fields: NotRequired[dict[str, str]]  # every field at fault, with its message
+
+
+class ErrorResponse(TypedDict):
+    """What the API answers for an error: `{"error": {...}}`."""
+
+    error: ErrorBody
+
 
 class DomainError(Exception):
     """An error a user can act on. `code` is stable: clients and tests rely on it."""
@@ -16,8 +31,8 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
-    def as_dict(self) -> dict[str, dict[str, str]]:
-        body = {"code": self.code, "message": self.message}
+    def as_dict(self) -> ErrorResponse:
+        body: ErrorBody = {"code": self.code, "message": self.message}
         if self.field:
             body["field"] = self.field
         return {"error": body}

@@ -13,6 +13,7 @@ are in docs/domain.md#roles; in short:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Flag, auto
 from typing import Protocol
 
@@ -150,6 +151,6 @@ def check_open(user: Actor, page: str) -> None:
         raise Forbidden("Tài khoản của bạn không có quyền xem trang này.", code="forbidden")
 
 
-def allowed(user: Actor, dossier: Holding, actions: list[Action]) -> list[Action]:
+def allowed(user: Actor, dossier: Holding, actions: Sequence[Action]) -> list[Action]:
     """Of `actions`, those this user may do on this dossier (for the buttons of a page)."""
     return [a for a in actions if may_act(user, dossier, a)]

@@ -26,7 +26,7 @@ def package_days(year: int) -> tuple[Mapping[date, str], Mapping[date, str]]:
     days_off = {day: name for day, name in known.items() if day.year == year}
     # `weekend_workdays` lists the make-up Saturdays of the government's swaps; older
     # releases of the package lack it, and the overrides file must then say them.
-    worked = getattr(known, "weekend_workdays", set())
+    worked: set[date] = getattr(known, "weekend_workdays", set())
     workdays = {day: _make_up_reason(day, known) for day in worked if day.year == year}
     return days_off, workdays
 

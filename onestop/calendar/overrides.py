@@ -136,7 +136,8 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode) or _is_null(node) or not node.value.strip():
             self.error(node, f"{key} must be a non-empty text")
             return None
-        return node.value.strip()
+        value: str = node.value  # a scalar's value is its text
+        return value.strip()
 
     def optional_text(self, node: yaml.Node | None, key: str) -> str | None:
         if node is None or _is_null(node):  # `decision:` left empty is the same as no decision

@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from onestop.catalogue.schema import Directory, Level, Procedure
-from onestop.yamlfile import LocatedData, Problem, YamlFileError, read_yaml
+from onestop.yamlfile import LocatedData, Path_, Problem, YamlFileError, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,7 +45,9 @@ def _validate(model: type[M], located: LocatedData) -> M | list[Problem]:
         return problems
 
 
-def _read(model: type[M], path: Path, root: Path) -> tuple[M | None, LocatedData | None, list]:
+def _read(
+    model: type[M], path: Path, root: Path
+) -> tuple[M | None, LocatedData | None, list[Problem]]:
     try:
         located = read_yaml(path, display=str(path.relative_to(root.parent)))
     except YamlFileError as exc:
@@ -102,7 +104,7 @@ def _check_references(p: Procedure, d: Directory, located: LocatedData) -> list[
     if p.field not in {f.code for f in d.fields}:
         message = f"field: '{p.field}' is not a field of {AGENCIES_FILE}"
         problems.append(located.problem(("field",), message))
-    named = [(("agency",), p.agency)]
+    named: list[tuple[Path_, str]] = [(("agency",), p.agency)]
     named += [(("routing", i, "agency"), step.agency) for i, step in enumerate(p.routing)]
     for path, role in named:
         if role not in roles:

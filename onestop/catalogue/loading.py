@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypedDict
 
 from sqlmodel import Session, select
 
@@ -83,7 +84,23 @@ def content_hash(procedure: Procedure) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _row_values(p: Procedure, now: datetime) -> dict[str, object]:
+class _ProcedureValues(TypedDict):
+    """The columns of a `models.Procedure` row that loading sets."""
+
+    code: str
+    name: str
+    search_text: str
+    field_code: str
+    level: str
+    agency_role: str
+    interconnected: bool
+    data: dict[str, Any]
+    content_hash: str
+    active: bool
+    updated_at: datetime
+
+
+def _row_values(p: Procedure, now: datetime) -> _ProcedureValues:
     return {
         "code": p.code,
         "name": p.name,

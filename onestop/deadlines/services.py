@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypedDict, cast
 
 from sqlalchemy import func, inspect
 from sqlmodel import Session, col, select
 
 from onestop.accounts.models import User
 from onestop.calendar import VN_TZ, DayOverride, WorkingCalendar, parse_overrides_file
+from onestop.calendar.model import OverrideKind
 from onestop.deadlines.models import CalendarOverride
 from onestop.dossiers import actions
 from onestop.dossiers.clock import recomputed_due
@@ -37,9 +39,13 @@ def file_overrides(catalogue_dir: str | Path, extra: str | Path | None) -> list[
 
 
 def db_overrides(session: Session) -> list[DayOverride]:
-    rows = session.exec(select(CalendarOverride).order_by(CalendarOverride.day))
+    rows = session.exec(select(CalendarOverride).order_by(col(CalendarOverride.day)))
     return [
-        DayOverride(day=r.day, kind=r.kind, reason=r.reason, decision=r.decision)  # type: ignore[arg-type]
+        # The column holds only kinds that a DayOverride checked (set_overrides), and
+        # DayOverride checks it again.
+        DayOverride(
+            day=r.day, kind=cast(OverrideKind, r.kind), reason=r.reason, decision=r.decision
+        )
         for r in rows
     ]
 
@@ -74,6 +80,12 @@ def calendar_for(
     return calendar
 
 
+class _OverrideValues(TypedDict):
+    kind: OverrideKind
+    reason: str
+    decision: str | None
+
+
 def set_overrides(
     session: Session, *, overrides: Sequence[DayOverride], actor: User, now: datetime
 ) -> int:
@@ -83,7 +95,11 @@ def set_overrides(
         raise Invalid("Một ngày được nhập hai lần.", code="duplicate_day")
     for o in overrides:
         row = session.get(CalendarOverride, o.day)
-        values = {"kind": o.kind, "reason": o.reason.strip(), "decision": o.decision}
+        values: _OverrideValues = {
+            "kind": o.kind,
+            "reason": o.reason.strip(),
+            "decision": o.decision,
+        }
         if row is None:
             session.add(
                 CalendarOverride(day=o.day, created_by_id=actor.id, created_at=now, **values)
@@ -119,12 +135,14 @@ def moves(session: Session, *, calendar: WorkingCalendar) -> list[Move]:
         select(Dossier)
         .where(col(Dossier.status).not_in([s.value for s in ENDED]))
         .where(col(Dossier.received_at).is_not(None))
-        .order_by(Dossier.due_at)
+        .order_by(col(Dossier.due_at))
     ).all()
     trails: dict[int, list[DossierEvent]] = {}
     ids = [d.id for d in open_rows]
     for e in session.exec(
-        select(DossierEvent).where(col(DossierEvent.dossier_id).in_(ids)).order_by(DossierEvent.at)
+        select(DossierEvent)
+        .where(col(DossierEvent.dossier_id).in_(ids))
+        .order_by(col(DossierEvent.at))
     ):
         trails.setdefault(e.dossier_id, []).append(e)
     out = []

@@ -53,7 +53,7 @@ def logbook_rows(session: Session, *, agency_code: str, day: date) -> list[Logbo
         select(Dossier)
         .where(Dossier.receiving_agency_code == agency_code)
         .where(Dossier.submitted_at >= start, Dossier.submitted_at < start + timedelta(days=1))
-        .order_by(Dossier.submitted_at, col(Dossier.id))
+        .order_by(col(Dossier.submitted_at), col(Dossier.id))
     ).all()
     return [_row(i, d) for i, d in enumerate(rows, 1)]
 

@@ -23,14 +23,14 @@ def get_dossier(session: Session, code: str) -> Dossier:
 
 def documents(session: Session, dossier: Dossier) -> list[DossierDocument]:
     query = select(DossierDocument).where(DossierDocument.dossier_id == dossier.id)
-    return list(session.exec(query.order_by(DossierDocument.position)))
+    return list(session.exec(query.order_by(col(DossierDocument.position))))
 
 
 def events(session: Session, dossier: Dossier, *, public_only: bool = False) -> list[DossierEvent]:
     query = select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
     if public_only:
         query = query.where(col(DossierEvent.public))
-    return list(session.exec(query.order_by(DossierEvent.at, DossierEvent.id)))
+    return list(session.exec(query.order_by(col(DossierEvent.at), col(DossierEvent.id))))
 
 
 def list_dossiers(

@@ -70,7 +70,7 @@ def check_intake(session: Session, data: Mapping[str, Any], *, actor: User) -> I
     owner = c.name("applicant.full_name", applicant.get("full_name"), "họ và tên")
     submitter = data.get("submitter") or {}
     intake = Intake(
-        procedure=procedure,  # type: ignore[arg-type]
+        procedure=procedure,  # type: ignore[arg-type]  # None only if c.done() raises below
         agency=agency,
         channel=channel,
         owner_name=owner,
@@ -186,6 +186,7 @@ def intake(
     # A savepoint: an outcome refused (a reason missing) leaves no row and uses no code.
     with session.begin_nested():
         dossier = _new_dossier(session, request, actor=actor, now=now)
+        assert dossier.id is not None  # flushed by _new_dossier
         for position, doc in enumerate(request.documents, 1):
             session.add(DossierDocument(dossier_id=dossier.id, position=position, **vars(doc)))
         _record_outcome(session, dossier, outcome, actor, calendar, now, reason, missing)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from onestop.errors import Invalid
+from onestop.errors import ErrorResponse, Invalid
 
 ID_NUMBER = re.compile(r"^\d{12}$")
 # Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x + 8 digits).
@@ -27,7 +27,7 @@ class ValidationFailed(Invalid):
         first = next(iter(errors))
         super().__init__(errors[first], field=first)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ErrorResponse:
         body = super().as_dict()
         body["error"]["fields"] = self.errors
         return body

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from onestop.calendar import timeliness
 from onestop.dossiers.models import Dossier, DossierEvent
@@ -85,7 +85,8 @@ _PAGE = (
     )
     .select_from(
         Dossier.__table__.outerjoin(  # type: ignore[attr-defined]
-            DossierEvent.__table__, (_E.dossier_id == _D.id) & _E.public
+            DossierEvent.__table__,  # type: ignore[attr-defined]  # SQLModel declares none
+            (_E.dossier_id == _D.id) & _E.public,
         )
     )
     .where(_D.public_token == bindparam("token"))
@@ -115,7 +116,7 @@ def by_code_and_digits(session: Session, *, code: str, last_digits: str) -> Doss
 
     The same answer for a wrong code and wrong digits, so a code alone reveals nothing.
     """
-    row = session.scalars(select(Dossier).where(Dossier.code == code.strip().upper())).first()
+    row = session.scalars(select(Dossier).where(col(Dossier.code) == code.strip().upper())).first()
     digits = last_digits.strip()
     if row is not None and len(digits) == 4 and digits.isdigit():
         for secret in (row.owner_phone, row.owner_id_number):
@@ -127,7 +128,9 @@ def by_code_and_digits(session: Session, *, code: str, last_digits: str) -> Doss
     )
 
 
-def _public(d: Row[Any], history: tuple[PublicEvent, ...], *, now: datetime) -> PublicDossier:
+def _public(
+    d: Row[*tuple[Any, ...]], history: tuple[PublicEvent, ...], *, now: datetime
+) -> PublicDossier:
     status = Status(d.status)
     asked = status in (Status.SUPPLEMENT, Status.PAYMENT)
     state = timeliness(due_at=d.due_at, ended_at=d.ended_at, now=now)

@@ -19,7 +19,7 @@ class RefusedURLError(ValueError):
     """A URL the forms may not load; WeasyPrint logs it and leaves the resource out."""
 
 
-class SafeURLFetcher(URLFetcher):
+class SafeURLFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types: Any base
     """A WeasyPrint fetcher that serves `data:` URIs and `file:` URLs under `roots` only."""
 
     def __init__(self, roots: Iterable[Path]) -> None:

@@ -36,7 +36,7 @@ def _row(y: int, row: list[bool]) -> str:
     # Each run of dark modules is a 1-unit-thick stroke along the row's middle. Strokes with
     # relative moves need half the path commands of filled squares, and WeasyPrint parses
     # paths slowly: it halves the cost of the code in a render.
-    parts = []
+    parts: list[str] = []
     end = 0
     x = 0
     while x < len(row):

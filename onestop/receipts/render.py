@@ -107,7 +107,8 @@ def render_html_to_pdf(html: str) -> bytes:
     """`html` as PDF, with the safe fetcher and the bundled fonts; relative URLs are in static/."""
     with _borrowed_kit() as kit:
         document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=kit.fetcher)
-        return document.write_pdf(stylesheets=[kit.stylesheet], font_config=kit.fonts)
+        pdf: bytes = document.write_pdf(stylesheets=[kit.stylesheet], font_config=kit.fonts)
+        return pdf  # write_pdf() returns the bytes when given no target
 
 
 @cache

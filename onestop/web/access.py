@@ -17,7 +17,7 @@ def page(audience: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
-        @login_required
+        @login_required  # type: ignore[untyped-decorator]  # flask_login ships no types
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not policy.may_open(current_user, audience):
                 abort(403, "Tài khoản của bạn không có quyền xem trang này.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from onestop import db
 from onestop.calendar import OverridesFileError, parse_overrides_text
@@ -27,7 +27,7 @@ working_days:
 
 def _page(status: int = 200, **context: Any) -> Any:
     session = db.session()
-    rows = session.exec(select(CalendarOverride).order_by(CalendarOverride.day)).all()
+    rows = session.exec(select(CalendarOverride).order_by(col(CalendarOverride.day))).all()
     moves = services.moves(session, calendar=current_calendar())
     context.setdefault("text", "")
     return render_template(

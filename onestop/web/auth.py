@@ -21,7 +21,7 @@ from onestop.errors import TooManyRequests
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types: FlaskForm is Any
     username = StringField(
         _l("Tên đăng nhập"), validators=[InputRequired(_l("Nhập tên đăng nhập.")), Length(max=80)]
     )

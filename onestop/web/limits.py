@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar, overload
+
+from flask import Blueprint, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Behind a proxy, deployments wrap the app in ProxyFix so that this is the client's address.
 limiter = Limiter(get_remote_address)
@@ -20,6 +26,10 @@ def limit_off() -> bool:
     return public_limit() in ("0", "")
 
 
-def public(target: object) -> object:
+@overload
+def public(target: Blueprint) -> None: ...
+@overload
+def public(target: Callable[P, R]) -> Callable[P, R]: ...
+def public(target: Blueprint | Callable[P, R]) -> Callable[P, R] | None:
     """Apply the public limit to a blueprint or a view, once, at import time."""
     return limiter.limit(public_limit, exempt_when=limit_off)(target)
