@@ -7,15 +7,17 @@ Services take a session and flush; the request, CLI command or job commits once 
 from __future__ import annotations
 
 import logging
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, Select, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -183,6 +185,54 @@ def _may_write() -> bool:
         return False
     view = current_app.view_functions.get(request.endpoint or "")
     return not getattr(view, "onestop_read_only", False)
+
+
+class DriverQuery:
+    """A SELECT compiled once per dialect and run straight on the driver's cursor; each value
+    goes through its column type's own SQLAlchemy result processor, so rows come back exactly
+    as `Connection.execute` would give them. For the busiest read of all (the QR page), where
+    SQLAlchemy's per-statement machinery costs five times SQLite's own work."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._prepared: dict[str, _Prepared] = {}
+
+    def rows(self, conn: Connection, **params: Any) -> list[Any]:
+        prepared = self._prepared.get(conn.dialect.name) or self._prepare(conn)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(prepared.sql, prepared.arguments(params))
+            raw = cursor.fetchall()
+        finally:
+            cursor.close()
+        make, processors = prepared.row, prepared.processors
+        return [make(*(p(v) if p else v for p, v in zip(processors, r, strict=True))) for r in raw]
+
+    def _prepare(self, conn: Connection) -> _Prepared:
+        dialect = conn.dialect
+        compiled = self.statement.compile(dialect=dialect)
+        columns = list(self.statement.selected_columns)
+        prepared = _Prepared(
+            sql=compiled.string,
+            positions=list(compiled.positiontup or []) if compiled.positional else None,
+            processors=[
+                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
+            ],
+            row=namedtuple("Row", [c.key for c in columns]),  # type: ignore[misc]  # dynamic
+        )
+        self._prepared[dialect.name] = prepared
+        return prepared
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    positions: list[str] | None  # parameter names in order, for drivers with `?` markers
+    processors: list[Callable[[Any], Any] | None]
+    row: Callable[..., Any]
+
+    def arguments(self, params: dict[str, Any]) -> Any:
+        return params if self.positions is None else tuple(params[n] for n in self.positions)
 
 
 def reading() -> AbstractContextManager[Connection]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from onestop import db
 from onestop.dossiers.states import Action
-from onestop.lookup.services import mask_name
+from onestop.lookup.services import by_token, mask_name
 from tests.factories import CALENDAR, make_dossier
 
 
@@ -104,3 +105,42 @@ def test_lookup_with_wrong_digits_says_the_same_as_an_unknown_code(client, auth,
 def test_public_pages_are_rate_limited(client, dossier):
     statuses = [client.get(f"/tra-cuu/{dossier.public_token}").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_the_driver_query_reads_what_the_orm_reads(app, session, officer):
+    """The QR page reads on the driver's cursor; its values must be the ORM's, on each
+    database: aware UTC instants, the JSON list of missing papers, the public events."""
+    from datetime import timedelta
+
+    from onestop.dossiers import actions
+    from onestop.dossiers.queries import events
+
+    asked = make_dossier(session, officer, outcome=Action.REQUEST_SUPPLEMENT)
+    received = make_dossier(session, officer)
+    later = received.received_at + timedelta(days=1)
+    for action, body in (
+        (Action.APOLOGIZE, {"note": "Chậm", "new_due_at": later + timedelta(days=20)}),
+        (Action.COMPLETE, {}),
+    ):
+        asked_for = actions.Asked(**body)
+        actions.record(
+            session,
+            dossier=received,
+            action=action,
+            actor=officer,
+            now=later,
+            calendar=CALENDAR,
+            asked=asked_for,
+        )
+    session.commit()
+    with db.database(app).reader() as conn:
+        for row in (asked, received):
+            view = by_token(conn, row.public_token, now=later)
+            session.refresh(row)
+            for name in ("submitted_at", "received_at", "due_at", "extended_due_at", "ended_at"):
+                value = getattr(view, name)
+                assert value == getattr(row, name), name
+                assert value is None or value.utcoffset() == timedelta(0), name
+            names = tuple(m["name"] for m in row.missing_documents or [])
+            assert view.asked_documents == (names if row.status == 5 else ())
+            assert [e.at for e in view.history] == [e.at for e in events(session, row)]

@@ -11,7 +11,7 @@ from onestop import db
 from onestop.errors import NotFound
 from onestop.lookup import services as lookup
 from onestop.web import _translations as request_translations
-from onestop.web import limits
+from onestop.web import limits, select_locale
 from onestop.web.catalogue_views import detail_context, search_context
 from onestop.web.common import now
 
@@ -23,12 +23,26 @@ def render_light(name: str, **context: Any) -> str:
     login's `current_user`, `g`, `session`, signals) is not used by the citizen's layout, and
     the locale, its translations and the stylesheet's address are looked up once."""
     template = current_app.jinja_env.get_template(name)
+    locale, translations = _light_locale()
     return template.render(
         context,
-        locale=get_locale(),
-        translations=request_translations(),
+        locale=locale,
+        translations=translations,
         stylesheet=url_for("static", filename="onestop.css"),
     )
+
+
+# Per language, the Locale and its translations, found once per process (flask-babel looks
+# both up again on every request).
+_LIGHT: dict[str, tuple[Any, Any]] = {}
+
+
+def _light_locale() -> tuple[Any, Any]:
+    lang = select_locale()
+    found = _LIGHT.get(lang)
+    if found is None:
+        found = _LIGHT[lang] = (get_locale(), request_translations())
+    return found
 
 
 limits.public(bp)
