@@ -27,6 +27,7 @@ from onestop.dossiers.actions import CITIZEN
 from onestop.dossiers.codes import public_token
 from onestop.dossiers.models import Dossier, DossierCounter, DossierDocument, DossierEvent
 from onestop.dossiers.states import ENDED, Action, Status
+from tests.factories import intake_data
 
 BATCH = 5_000
 PROVINCE_CENTRE = "000.00.01.H21"  # Trung tâm Phục vụ hành chính công tỉnh
@@ -60,20 +61,9 @@ def id_number(rng: random.Random) -> str:
 def intake_body(rng: random.Random | None = None, **changes: Any) -> dict[str, Any]:
     """An intake request as the counter or the API sends it (residence registration, Mẫu 01).
 
-    With `rng`, another applicant each time; without, the fixed one of tests/factories.py.
+    With `rng`, another applicant each time; without, the fixed one of the tests.
     """
-    body: dict[str, Any] = {
-        "procedure_code": "1.004222",
-        "channel": "in_person",
-        "applicant": {
-            "full_name": "Đặng Thị Hường",
-            "id_number": "052190001234",
-            "phone": "0912 345 678",
-            "email": "huong@example.vn",
-            "address": "12 Trần Hưng Đạo, phường Quy Nhơn",
-        },
-        "documents": [{"name": "Tờ khai thay đổi thông tin cư trú (CT01)", "originals": 1}],
-    }
+    body = intake_data()
     if rng is not None:
         body["applicant"] |= {
             "full_name": person(rng),

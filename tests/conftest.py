@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,9 @@ def _with_schema(url: str, schema: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a new, empty database of the backend under test."""
-    backend = getattr(request, "param", "sqlite")
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'onestop.db'}"
-        return
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """The URL of a new, empty schema of the test PostgreSQL database, dropped on the way out."""
     assert PG_URL is not None
     base = normalise_database_url(PG_URL)
     schema = f"t_{secrets.token_hex(6)}"
@@ -51,8 +47,19 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         yield _with_schema(base, schema)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the backend under test."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'onestop.db'}"
+        return
+    with pg_schema() as url:
+        yield url
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -66,30 +73,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def migrated_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One migrated database with the shipped catalogue, per backend and per test run."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'onestop.db'}"
-        cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    else:
-        assert PG_URL is not None
-        base = normalise_database_url(PG_URL)
-        schema = f"t_{secrets.token_hex(6)}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        url = _with_schema(base, schema)
-
-        def cleanup() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
-
-    migrate.upgrade(url)
-    database = db.Database(url)
-    with database.session_scope() as session:
-        load_catalogue(session, directory=ROOT / "procedures", now=NOW)
-    database.engine.dispose()
-    yield url
-    cleanup()
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'onestop.db'}"
+        else:
+            url = stack.enter_context(pg_schema())
+        migrate.upgrade(url)
+        database = db.Database(url)
+        with database.session_scope() as session:
+            load_catalogue(session, directory=ROOT / "procedures", now=NOW)
+        database.engine.dispose()
+        yield url
 
 
 @pytest.fixture

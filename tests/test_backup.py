@@ -9,8 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,7 @@ from sqlalchemy.engine import make_url
 
 from onestop import db
 from onestop.accounts.services import create_user, get_user
-from onestop.config import normalise_database_url
-from tests.conftest import NOW, PG_URL, _with_schema
+from tests.conftest import NOW, PG_URL, pg_schema
 from tests.factories import OFFICE, make_dossier
 
 ONESTOP = Path(sys.executable).with_name("onestop")
@@ -129,23 +127,6 @@ class Writer(threading.Thread):
         # Also when an assertion failed: the database is dropped once the test ends.
         self.stopping.set()
         self.join(timeout=30)
-
-
-@contextmanager
-def pg_schema() -> Iterator[str]:
-    """The URL of one more throwaway schema of the test PostgreSQL database."""
-    assert PG_URL is not None
-    base = normalise_database_url(PG_URL)
-    schema = f"t_{os.urandom(6).hex()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield _with_schema(base, schema)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
 
 
 def emptied(url: str, tmp_path: Path) -> str:
