@@ -227,6 +227,12 @@ def test_refused_actions_change_nothing(api, session, received, action, body, st
     assert snapshot(session, received) == before
 
 
+def test_every_wrong_field_is_named_at_once(api, received):
+    response = api.act(received.code, "request_supplement", note=" ", documents=[])
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"note", "documents"}
+
+
 def test_unknown_dossier_is_404(api):
     response = api.act("000.01.31.H21-261125-9999", "complete")
     assert response.status_code == 404 and response.json["error"]["code"] == "dossier_not_found"

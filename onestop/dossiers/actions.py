@@ -134,7 +134,6 @@ def record(
     now: datetime,
     calendar: WorkingCalendar,
     asked: Asked,
-    actor_name: str | None = None,
 ) -> DossierEvent:
     """Check the transition, apply the action's effects and append the audit event.
 
@@ -159,7 +158,7 @@ def record(
         from_status=before.value if before else None,
         to_status=after.value,
         actor_id=actor.id if actor else None,
-        actor_name=actor_name or (actor.full_name if actor else CITIZEN),
+        actor_name=actor.full_name if actor else CITIZEN,
         agency_code=actor.agency_code if actor else None,
         note=asked.note,
     )
@@ -191,9 +190,14 @@ def _who(actor: User | None) -> str:
 
 
 def _note(c: Change, message: str) -> str:
-    text = c.checker.text("note", c.asked.note, limit=2000, required=message)
+    return c.checker.text("note", c.asked.note, limit=2000, required=message) or ""
+
+
+def _noted(c: Change, message: str) -> str:
+    """The reason an action must carry, checked on its own."""
+    text = _note(c, message)
     c.checker.done()
-    return text or ""
+    return text
 
 
 def _papers(c: Change, *, required: str | None) -> list[dict[str, Any]]:
@@ -211,7 +215,6 @@ def _papers(c: Change, *, required: str | None) -> list[dict[str, Any]]:
         out.append({"name": name or "", "note": note})
     if required and not out:
         c.checker.fail("documents", required)
-    c.checker.done()
     return out
 
 
@@ -230,6 +233,7 @@ def _receive(c: Change) -> Status:
 def _request_supplement(c: Change) -> Status:
     reason = _note(c, "Nêu lý do cần bổ sung.")
     missing = _papers(c, required="Chọn ít nhất một giấy tờ cần bổ sung.")
+    c.checker.done()  # every wrong field at once, before anything changes
     c.dossier.request_reason = reason
     c.dossier.missing_documents = missing
     clock.pause(c.dossier, c.before, c.now)
@@ -238,6 +242,7 @@ def _request_supplement(c: Change) -> Status:
 
 def _supplement_received(c: Change) -> Status:
     brought = _papers(c, required=None)
+    c.checker.done()
     _add_documents(c, brought)
     return clock.resume(c.dossier, c.calendar, c.now)
 
@@ -257,7 +262,7 @@ def _add_documents(c: Change, papers: list[dict[str, Any]]) -> None:
 
 
 def _refuse(c: Change) -> Status:
-    c.dossier.request_reason = _note(c, "Nêu lý do từ chối.")
+    c.dossier.request_reason = _noted(c, "Nêu lý do từ chối.")
     clock.clear_pause(c.dossier)
     return Status.REFUSED
 
@@ -273,7 +278,7 @@ def _transfer(c: Change) -> Status:
 
 
 def _request_payment(c: Change) -> Status:
-    c.dossier.request_reason = _note(c, "Nêu khoản phí, lệ phí hoặc nghĩa vụ tài chính.")
+    c.dossier.request_reason = _noted(c, "Nêu khoản phí, lệ phí hoặc nghĩa vụ tài chính.")
     clock.pause(c.dossier, c.before, c.now)
     return Status.PAYMENT
 
@@ -286,7 +291,7 @@ def _apologize(c: Change) -> Status:
     """Mẫu 04: a new appointment, once only, later than the one it replaces."""
     if c.dossier.extended_due_at is not None:
         raise Conflict("Hồ sơ đã được hẹn lại một lần.", code="already_apologized")
-    _note(c, "Nêu lý do chậm trả kết quả.")
+    _noted(c, "Nêu lý do chậm trả kết quả.")
     new = c.asked.new_due_at
     if new is None:
         raise Invalid("Nhập ngày hẹn trả mới.", field="new_due_at")
@@ -312,7 +317,7 @@ def _withdraw(c: Change) -> Status:
 
 
 def _stop(c: Change) -> Status:
-    c.dossier.request_reason = _note(c, "Nêu lý do dừng xử lý.")
+    c.dossier.request_reason = _noted(c, "Nêu lý do dừng xử lý.")
     clock.clear_pause(c.dossier)
     return Status.STOPPED
 
