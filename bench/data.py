@@ -290,6 +290,7 @@ class Generator:
             "procedure_name": offer.name,
             "receiving_agency_code": agency,
             "current_agency_code": agency,
+            "commune_code": self.commune(agency),
             "channel": channel,
             "owner_name": owner,
             "owner_id_number": id_number(rng),
@@ -317,6 +318,11 @@ class Generator:
             "created_by_id": self.staff[agency].id,
             "updated_at": at,
         }
+
+    def commune(self, code: str) -> str | None:
+        """The commune of a centre, as intake records it (its parent People's Committee)."""
+        parent = self.agencies.get(self.agencies[code].parent_code or "")
+        return parent.code if parent is not None and parent.role == "ubnd_xa" else None
 
     def dossier(self, agency: str, day: date, number: int, minute: float, offer: Offer) -> Built:
         """One dossier row, its events (without dossier_id) and the names of its papers."""

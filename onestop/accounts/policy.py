@@ -30,10 +30,14 @@ class Actor(Protocol):
 
 
 class Holding(Protocol):
-    """What the policy needs to know of a dossier."""
+    """What the policy needs to know of a dossier: where it was received, and the agencies
+    that have it now (several while parallel steps run; onestop.routing.services.holding)."""
 
-    receiving_agency_code: str
-    current_agency_code: str
+    @property
+    def receiving_agency_code(self) -> str: ...
+
+    @property
+    def holders(self) -> Sequence[str]: ...
 
 
 class Side(Flag):
@@ -83,7 +87,7 @@ def side(user: Actor, dossier: Holding) -> Side:
     found = Side.NONE
     if role is Role.OFFICER and user.agency_code == dossier.receiving_agency_code:
         found |= Side.COUNTER
-    if role in (Role.OFFICER, Role.HANDLER) and user.agency_code == dossier.current_agency_code:
+    if role in (Role.OFFICER, Role.HANDLER) and user.agency_code in dossier.holders:
         found |= Side.HOLDER
     return found
 
@@ -101,9 +105,8 @@ def may_see(user: Actor, dossier: Holding) -> bool:
     """Supervisors and admins see every dossier; staff those their agency received or holds."""
     if sees_every_agency(user):
         return True
-    return _role(user) is not None and user.agency_code in (
-        dossier.receiving_agency_code,
-        dossier.current_agency_code,
+    return _role(user) is not None and (
+        user.agency_code == dossier.receiving_agency_code or user.agency_code in dossier.holders
     )
 
 

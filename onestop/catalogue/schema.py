@@ -235,6 +235,11 @@ def _check_routing(p: Procedure) -> None:
         return
     if len({step.agency for step in p.routing}) < 2:
         raise ValueError("routing: an interconnected procedure needs steps at two agencies or more")
+    for i, step in enumerate(p.routing):
+        a = step.allowance
+        if a is not None and a.unit is Unit.DAYS and a.value != a.value.to_integral_value():
+            # Plans split working days into 0,25 and 0,5; a calendar day cannot be split.
+            raise ValueError(f"routing.{i}: {a.value} calendar days: write working_days")
     if p.processing_time is None:
         return
     total = p.processing_time.working_hours()

@@ -19,15 +19,16 @@ from typing import Any
 from sqlmodel import Session, select
 
 from onestop.accounts import policy
-from onestop.accounts.models import User
+from onestop.accounts.models import Role, User
 from onestop.calendar import WorkingCalendar
-from onestop.catalogue.queries import get_agency
+from onestop.catalogue.models import Procedure
 from onestop.db import begin_write
 from onestop.dossiers import clock
 from onestop.dossiers.models import Dossier, DossierDocument, DossierEvent
 from onestop.dossiers.states import ENDED, TRANSITIONS, Action, Status
 from onestop.dossiers.validation import Checker
 from onestop.errors import Conflict, DomainError, Invalid, NotFound
+from onestop.routing import services as routing
 
 log = logging.getLogger("onestop.actions")
 CITIZEN = "Công dân"
@@ -107,7 +108,7 @@ def perform(
     audit, log. Raises Forbidden (403), InvalidTransition (409) or Invalid (422)."""
     dossier = lock(session, code)
     try:
-        policy.check_act(actor, dossier, action)
+        policy.check_act(actor, routing.holding(session, dossier), action)
         record(
             session,
             dossier=dossier,
@@ -227,6 +228,7 @@ def _submit_online(c: Change) -> Status:
 
 def _receive(c: Change) -> Status:
     clock.start(c.dossier, c.calendar, c.now)
+    routing.on_reception(_handover(c))
     return Status.RECEIVED
 
 
@@ -244,7 +246,19 @@ def _supplement_received(c: Change) -> Status:
     brought = _papers(c, required=None)
     c.checker.done()
     _add_documents(c, brought)
-    return clock.resume(c.dossier, c.calendar, c.now)
+    return _resumed(c)
+
+
+def _resumed(c: Change) -> Status:
+    """The citizen answered: the clock starts (never received yet) or goes on, and the open
+    steps' due times move as the dossier's does."""
+    paused_at, never_received = c.dossier.paused_at, c.dossier.received_at is None
+    back_to = clock.resume(c.dossier, c.calendar, c.now)
+    if never_received:
+        routing.on_reception(_handover(c))
+    elif paused_at is not None:
+        routing.extend_open(_handover(c), paused_at)
+    return back_to
 
 
 def _add_documents(c: Change, papers: list[dict[str, Any]]) -> None:
@@ -268,13 +282,43 @@ def _refuse(c: Change) -> Status:
 
 
 def _transfer(c: Change) -> Status:
-    code = c.checker.text("to_agency", c.asked.to_agency, limit=20, required="Chọn cơ quan nhận.")
+    """Hand on: to the next step(s) of the plan, or with `to_agency` to an agency out of plan.
+    An untimed step opening (the tax office's assessment) stops the clock (status 6)."""
+    to_agency = c.checker.text("to_agency", c.asked.to_agency, limit=20)
     c.checker.done()
-    agency = get_agency(c.session, code or "")
-    if agency.code == c.dossier.current_agency_code:
-        raise Invalid("Hồ sơ đang ở chính cơ quan này.", code="same_agency", field="to_agency")
-    c.dossier.current_agency_code = agency.code
+    _leave_untimed_step(c)
+    stops = routing.hand_on(_handover(c), to_agency=to_agency, note=c.asked.note)
+    if stops:
+        clock.pause(c.dossier, Status.PROCESSING, c.now)
+        return Status.PAYMENT
     return Status.PROCESSING
+
+
+def _leave_untimed_step(c: Change) -> None:
+    """Status 6 can be left by handing on only from an untimed step, whose end restarts the
+    clock; a dossier waiting for the citizen's payment waits for `payment_received`."""
+    if c.before is not Status.PAYMENT:
+        return
+    if not routing.waiting_on_untimed_step(c.session, c.dossier):
+        raise InvalidTransition(
+            "Hồ sơ đang chờ công dân thực hiện nghĩa vụ tài chính.", code="invalid_transition"
+        )
+    _resumed(c)
+
+
+def _handover(c: Change) -> routing.Handover:
+    procedure = c.session.get(Procedure, c.dossier.procedure_code)
+    assert procedure is not None  # a foreign key
+    admin = c.actor is not None and c.actor.role == Role.ADMIN
+    return routing.Handover(
+        session=c.session,
+        dossier=c.dossier,
+        procedure=procedure,
+        actor_agency=None if admin or c.actor is None else c.actor.agency_code,
+        actor_name=c.actor.full_name if c.actor else CITIZEN,
+        now=c.now,
+        calendar=c.calendar,
+    )
 
 
 def _request_payment(c: Change) -> Status:
@@ -284,7 +328,7 @@ def _request_payment(c: Change) -> Status:
 
 
 def _payment_received(c: Change) -> Status:
-    return clock.resume(c.dossier, c.calendar, c.now)
+    return _resumed(c)
 
 
 def _apologize(c: Change) -> Status:
@@ -302,9 +346,12 @@ def _apologize(c: Change) -> Status:
 
 
 def _complete(c: Change) -> Status:
-    # The result waits at the counter that received the dossier, which hands it back.
-    c.dossier.current_agency_code = c.dossier.receiving_agency_code
-    return Status.DONE
+    """The actor's step is done; when it was the last one open and the plan has none left,
+    the result waits at the receiving counter, which hands it back (status 9)."""
+    _leave_untimed_step(c)
+    if routing.finish(_handover(c)):
+        return Status.DONE
+    return Status.PROCESSING
 
 
 def _return_result(c: Change) -> Status:

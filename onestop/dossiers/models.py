@@ -22,6 +22,11 @@ class Dossier(SQLModel, table=True):
     procedure_name: str = Field(max_length=500)  # as published the day it was received
     receiving_agency_code: str = Field(foreign_key="agency.code", max_length=20, index=True)
     current_agency_code: str = Field(foreign_key="agency.code", max_length=20, index=True)
+    # The commune (its People's Committee) whose agencies handle the commune-level steps: the
+    # receiving centre's own, or the one named at intake when any counter may receive.
+    # No foreign key: SQLite would have to rebuild the table to add one (the code is checked
+    # against the agencies when it is set).
+    commune_code: str | None = Field(default=None, max_length=20)
     channel: str = Field(max_length=20)  # in_person / online / post (KenhThucHien 1 / 2 / 3)
     status: int = Field(index=True)  # the national code, 1-10
     # The applicant (chủ hồ sơ) and whoever brought the papers.

@@ -9,9 +9,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from onestop.calendar import VN_TZ, timeliness
+from onestop.catalogue.models import Agency
 from onestop.dossiers.models import Dossier, DossierDocument, DossierEvent
 from onestop.dossiers.states import STATUS_NAMES, Status
 from onestop.errors import NotFound
+from onestop.routing import services as routing
+from onestop.routing.models import DossierStep
 
 
 def get_dossier(session: Session, code: str) -> Dossier:
@@ -45,8 +48,13 @@ def list_dossiers(
 ) -> tuple[list[Dossier], int]:
     query = select(Dossier)
     if agency:
+        open_here = select(DossierStep.dossier_id).where(
+            DossierStep.agency_code == agency, col(DossierStep.ended_at).is_(None)
+        )
         query = query.where(
-            (Dossier.receiving_agency_code == agency) | (Dossier.current_agency_code == agency)
+            (col(Dossier.receiving_agency_code) == agency)
+            | (col(Dossier.current_agency_code) == agency)
+            | col(Dossier.id).in_(open_here)
         )
     if status:
         query = query.where(Dossier.status == status)
@@ -130,5 +138,32 @@ def dossier_detail(session: Session, dossier: Dossier, *, now: datetime) -> dict
         "request_reason": dossier.request_reason,
         "missing_documents": dossier.missing_documents or [],
         "history": history,
-        "steps": [],  # handovers between agencies come with routing
+        "steps": step_dicts(session, dossier, now=now),
+        "current_agencies": routing.holders(session, dossier),
     }
+
+
+def step_dicts(session: Session, dossier: Dossier, *, now: datetime) -> list[dict[str, Any]]:
+    """Every handover between agencies, with its own early / on time / late (Mẫu 06)."""
+    names = {a.code: a.name for a in session.exec(select(Agency))}
+    return [
+        {
+            "agency": s.agency_code,
+            "agency_name": names.get(s.agency_code, s.agency_code),
+            "task": s.task,
+            "position": s.position,
+            "parallel": s.parallel,
+            "allowance": {"value": s.allowance_value, "unit": s.allowance_unit}
+            if s.allowance_unit
+            else None,
+            "stops_clock": s.stops_clock,
+            "started_at": _iso(s.started_at),
+            "due_at": _iso(s.due_at),
+            "ended_at": _iso(s.ended_at),
+            "timeliness": timeliness(due_at=s.due_at, ended_at=s.ended_at, now=now),
+            "given_by": s.given_by,
+            "by": s.closed_by,
+            "outcome": s.outcome,
+        }
+        for s in routing.steps(session, dossier)
+    ]

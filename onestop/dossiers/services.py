@@ -52,6 +52,7 @@ class Intake:
     documents: tuple[DocumentCount, ...]
     sets: int
     result_place: str
+    commune_code: str | None = None
 
 
 def check_intake(session: Session, data: Mapping[str, Any], *, actor: User) -> Intake:
@@ -88,6 +89,7 @@ def check_intake(session: Session, data: Mapping[str, Any], *, actor: User) -> I
         sets=c.count("sets", data.get("sets"), minimum=1),
         result_place=c.text("result_place", data.get("result_place"), limit=300)
         or f"Tại {agency.name}",
+        commune_code=_checked_commune(session, c, data.get("commune"), agency),
     )
     c.done()
     return intake
@@ -106,6 +108,20 @@ def receiving_agency(
         raise Invalid("Chọn cơ quan tiếp nhận.", field="agency")
     policy.check_receive_at(actor, code)
     return get_agency(session, code)
+
+
+def _checked_commune(session: Session, c: Checker, named: Any, agency: Agency) -> str | None:
+    """The commune whose agencies handle the commune-level steps: the receiving centre's own,
+    or the one named at a counter that receives for every commune (any-counter procedures)."""
+    from onestop.routing.services import COMMUNE_ROLE, commune_of
+
+    if not named:
+        return commune_of(session, agency)
+    found = session.get(Agency, str(named).strip())
+    if found is None or found.role != COMMUNE_ROLE:
+        c.fail("commune", "Chọn xã, phường.")
+        return None
+    return found.code
 
 
 def _checked_procedure(session: Session, c: Checker, code: Any) -> Procedure | None:
@@ -256,6 +272,7 @@ def _new_dossier(session: Session, r: Intake, *, actor: User, now: datetime) -> 
         procedure_name=r.procedure.name,
         receiving_agency_code=r.agency.code,
         current_agency_code=r.agency.code,
+        commune_code=r.commune_code,
         channel=r.channel,
         status=0,  # set by actions.record() below
         owner_name=r.owner_name,

@@ -105,11 +105,12 @@ TRANSITIONS: dict[Action, Rule] = {
     # Back to where it paused; a dossier never received is received now.
     Action.SUPPLEMENT_RECEIVED: Rule(frozenset({Status.SUPPLEMENT}), RESUME),
     Action.REFUSE: Rule(frozenset({None, Status.SUBMITTED, Status.SUPPLEMENT}), Status.REFUSED),
-    Action.TRANSFER: Rule(_OPEN, Status.PROCESSING),
+    # From 6 only off an untimed step of the plan (the tax office's), see the action service.
+    Action.TRANSFER: Rule(_OPEN | {Status.PAYMENT}, Status.PROCESSING),
     Action.REQUEST_PAYMENT: Rule(_OPEN, Status.PAYMENT),
     Action.PAYMENT_RECEIVED: Rule(frozenset({Status.PAYMENT}), RESUME),
     Action.APOLOGIZE: Rule(_OPEN | PAUSED, STAY),
-    Action.COMPLETE: Rule(_OPEN, Status.DONE),
+    Action.COMPLETE: Rule(_OPEN | {Status.PAYMENT}, Status.DONE),
     Action.RETURN_RESULT: Rule(frozenset({Status.DONE}), Status.RETURNED),
     Action.WITHDRAW: Rule(
         frozenset({Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, *PAUSED}),

@@ -19,6 +19,7 @@ from onestop.dossiers.models import Dossier
 from onestop.dossiers.states import Action
 from onestop.errors import Invalid, Unauthorized
 from onestop.receipts import build
+from onestop.routing import services as routing
 from onestop.web.common import current_calendar, now, pdf_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -185,7 +186,7 @@ def list_dossiers() -> Any:
 
 def _visible(code: str) -> Any:
     dossier = dossier_queries.get_dossier(db.session(), code)
-    policy.check_see(g.api_user, dossier)
+    policy.check_see(g.api_user, routing.holding(db.session(), dossier))
     return dossier
 
 

@@ -29,6 +29,7 @@ from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status, 
 from onestop.dossiers.validation import ValidationFailed
 from onestop.errors import DomainError, Invalid
 from onestop.receipts import build
+from onestop.routing import services as routing
 from onestop.web import intake_form
 from onestop.web.access import page
 from onestop.web.catalogue_views import detail_context, search_context
@@ -153,7 +154,8 @@ def dossier(code: str) -> Any:
 def _dossier_page(code: str, *, errors: dict[str, str] | None = None, tried: str = "") -> Any:
     session = db.session()
     row = dossiers.get_dossier(session, code)
-    policy.check_see(current_user, row)
+    held = routing.holding(session, row)
+    policy.check_see(current_user, held)
     possible = [a for a in allowed_actions(Status(row.status)) if a in _BUTTONS]
     agencies = cq.list_agencies(session)
     page_html = render_template(
@@ -165,7 +167,7 @@ def _dossier_page(code: str, *, errors: dict[str, str] | None = None, tried: str
         action_names=ACTION_NAMES,
         forms=build.available_forms(row),
         lookup_url=build.lookup_url(row),
-        actions=policy.allowed(current_user, row, possible),
+        actions=policy.allowed(current_user, held, possible),
         agencies=agencies,
         agency_names={a.code: a.name for a in agencies},
         errors=errors or {},
@@ -221,7 +223,7 @@ def _asked(form: Any) -> actions.Asked:
 def form_pdf(code: str, form: str) -> Any:
     session = db.session()
     row = dossiers.get_dossier(session, code)
-    policy.check_see(current_user, row)
+    policy.check_see(current_user, routing.holding(session, row))
     return pdf_response(session, row, form)
 
 
