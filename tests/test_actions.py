@@ -151,12 +151,14 @@ def test_the_whole_road_to_the_citizen(api, session, token, received):
     apology = api.ok(
         received.code,
         "apologize",
-        at=vn(2026, 12, 3, 9),
+        at=vn(2026, 12, 3, 10),
         headers=handler,
         note="Cần xác minh thêm",
         new_due_at="2026-12-10T17:00:00",
     )
     assert apology["extended_due_at"] == "2026-12-10T17:00:00+07:00"
+    # Written 7 working hours before 04/12 09:00: later than one working day ahead.
+    assert apology["apology_late"] is True
     assert apology["due_at"] == "2026-12-04T09:00:00+07:00"  # the law's appointment stays
     again = api.act(
         received.code, "apologize", headers=handler, note="x", new_due_at="2026-12-20T17:00:00"
@@ -164,10 +166,19 @@ def test_the_whole_road_to_the_citizen(api, session, token, received):
     assert again.status_code == 409 and again.json["error"]["code"] == "already_apologized"
     done = api.ok(received.code, "complete", at=vn(2026, 12, 9, 10), headers=handler)
     assert done["status"] == 9 and done["current_agency"] == OFFICE
-    back = api.ok(received.code, "return_result", at=vn(2026, 12, 10, 8))
+    wrong = api.act(received.code, "return_result", method="pigeon")
+    assert wrong.status_code == 422 and "method" in wrong.json["error"]["fields"]
+    back = api.ok(
+        received.code,
+        "return_result",
+        at=vn(2026, 12, 10, 8),
+        method="post",
+        returned_to="Chị Hường",
+    )
     assert back["status"] == 10
     assert back["ended_at"] == "2026-12-09T10:00:00+07:00"  # ended when done, not when returned
     assert back["timeliness"] == "late"  # the apology does not make a late dossier on time
+    assert back["history"][-1]["note"] == "Trả kết quả qua dịch vụ bưu chính cho Chị Hường."
     actions = [h["action"] for h in back["history"]]
     assert actions == ["receive", "transfer", "apologize", "complete", "return_result"]
 
@@ -256,3 +267,14 @@ def test_the_log_has_one_line_per_action_without_personal_data(api, received, ca
     for line in lines:
         for secret in (received.owner_id_number, received.owner_phone, received.public_token):
             assert secret not in line
+
+
+def test_an_apology_a_working_day_ahead_is_on_time(api, received):
+    body = api.ok(
+        received.code,
+        "apologize",
+        at=vn(2026, 12, 3, 9),  # exactly 8 working hours before 04/12 09:00
+        note="Chờ xác minh",
+        new_due_at="2026-12-11T17:00:00",
+    )
+    assert body["apology_late"] is False

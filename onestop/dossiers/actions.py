@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -32,6 +32,19 @@ from onestop.routing import services as routing
 
 log = logging.getLogger("onestop.actions")
 CITIZEN = "Công dân"
+APOLOGY_AHEAD_HOURS = 8  # one working day before the due time
+
+
+def N_(text: str) -> str:
+    """Marks a text for translation where it is shown; it stays Vietnamese in the records."""
+    return text
+
+
+RETURN_METHODS = {
+    "counter": N_("trực tiếp tại Bộ phận Một cửa"),
+    "post": N_("qua dịch vụ bưu chính"),
+    "electronic": N_("bản điện tử"),
+}
 
 
 class InvalidTransition(Conflict):
@@ -47,6 +60,9 @@ class Asked:
     new_due_at: datetime | None = None
     # Papers: those missing (request_supplement) or those brought in (supplement_received).
     documents: Sequence[Mapping[str, Any]] = ()
+    # return_result: to whom, and how (RETURN_METHODS).
+    returned_to: str | None = None
+    method: str | None = None
 
 
 @dataclass
@@ -62,6 +78,7 @@ class Change:
     calendar: WorkingCalendar
     asked: Asked
     checker: Checker = field(default_factory=Checker)
+    note: str | None = None  # what the audit event says, when the effect words it
 
 
 def parse_action(name: object) -> Action:
@@ -161,7 +178,7 @@ def record(
         actor_id=actor.id if actor else None,
         actor_name=actor.full_name if actor else CITIZEN,
         agency_code=actor.agency_code if actor else None,
-        note=asked.note,
+        note=change.note or asked.note,
     )
     session.add(event)
     session.flush()
@@ -342,6 +359,10 @@ def _apologize(c: Change) -> Status:
     if new <= max(filter(None, (c.dossier.due_at, c.now))):
         raise Invalid("Ngày hẹn mới phải sau hạn trả hiện tại.", field="new_due_at")
     c.dossier.extended_due_at = new
+    due = c.dossier.due_at
+    c.dossier.apology_late = due is not None and c.calendar.working_time_between(
+        c.now, due
+    ) < timedelta(hours=APOLOGY_AHEAD_HOURS)
     return _same(c)
 
 
@@ -355,7 +376,19 @@ def _complete(c: Change) -> Status:
 
 
 def _return_result(c: Change) -> Status:
+    """At the receiving counter: to whom and how the result went, on the audit event."""
+    method = c.asked.method or "counter"
+    if method not in RETURN_METHODS:
+        c.checker.fail("method", "Chọn cách trả kết quả.")
+    who = c.checker.text("returned_to", c.asked.returned_to, limit=200)
+    c.checker.done()
+    c.note = _return_note(who, RETURN_METHODS[method], c.asked.note)
     return Status.RETURNED
+
+
+def _return_note(who: str | None, how: str, note: str | None) -> str:
+    said = f"Trả kết quả {how}" + (f" cho {who}" if who else "") + "."
+    return f"{said} {note}" if note else said
 
 
 def _withdraw(c: Change) -> Status:

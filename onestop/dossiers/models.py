@@ -48,6 +48,8 @@ class Dossier(SQLModel, table=True):
     received_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     extended_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The apology (Mẫu 04) is due one working day before the due time; written later, late.
+    apology_late: bool | None = None
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # While paused (status 5 or 6): since when, and the status to resume.
     paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -93,6 +93,7 @@ def dossier_summary(dossier: Dossier, *, now: datetime) -> dict[str, Any]:
         "received_at": _iso(dossier.received_at),
         "due_at": _iso(dossier.due_at),
         "extended_due_at": _iso(dossier.extended_due_at),
+        "apology_late": dossier.apology_late,
         "ended_at": _iso(dossier.ended_at),
         "timeliness": dossier_timeliness(dossier, now),
         "receiving_agency": dossier.receiving_agency_code,

@@ -140,13 +140,12 @@ def _asked(body: dict[str, Any]) -> actions.Asked:
     documents = body.get("documents") or []
     if not isinstance(documents, list):
         raise Invalid("documents phải là một danh sách.", field="documents")
-    note, to_agency = body.get("note"), body.get("to_agency")
-    for name, value in (("note", note), ("to_agency", to_agency)):
+    texts = {n: body.get(n) for n in ("note", "to_agency", "returned_to", "method")}
+    for name, value in texts.items():
         if value is not None and not isinstance(value, str):
             raise Invalid(f"{name} phải là một chuỗi.", field=name)
     return actions.Asked(
-        note=note,
-        to_agency=to_agency,
+        **texts,
         new_due_at=_instant("new_due_at", body.get("new_due_at")),
         documents=documents,
     )
