@@ -20,6 +20,11 @@ def vn_date(moment: datetime) -> str:
     return local(moment).strftime("%d/%m/%Y")
 
 
+def vn_time(moment: datetime) -> str:
+    """09:05 25/11/2026: the short form, for the cells of a table."""
+    return local(moment).strftime("%H:%M %d/%m/%Y")
+
+
 def vn_clock(moment: datetime) -> str:
     """09 giờ 05 phút, ngày 25/11/2026."""
     at = local(moment)

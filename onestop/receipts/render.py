@@ -19,16 +19,26 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from onestop.receipts.data import ReceiptData, RefusalData, SupplementData
+from onestop.receipts.data import (
+    ApologyData,
+    ControlSheetData,
+    ReceiptData,
+    RefusalData,
+    StopNoticeData,
+    SupplementData,
+)
 from onestop.receipts.fetcher import SafeURLFetcher
-from onestop.receipts.formats import vn_clock, vn_date, vn_date_line
+from onestop.receipts.formats import vn_clock, vn_date, vn_date_line, vn_time
 from onestop.receipts.qr import qr_svg
 
 __all__ = [
     "qr_svg",
+    "render_apology",
+    "render_control_sheet",
     "render_html_to_pdf",
     "render_receipt",
     "render_refusal",
+    "render_stop_notice",
     "render_supplement",
 ]
 
@@ -123,7 +133,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(vn_clock=vn_clock, vn_date=vn_date, vn_date_line=vn_date_line)
+    env.filters.update(
+        vn_clock=vn_clock, vn_date=vn_date, vn_date_line=vn_date_line, vn_time=vn_time
+    )
     return env
 
 
@@ -154,3 +166,18 @@ def render_supplement(data: SupplementData) -> bytes:
 def render_refusal(data: RefusalData) -> bytes:
     """Mẫu 03 as PDF: the dossier refused at reception, and why."""
     return _render("mau03.html", form=data, qr=None, copies=(None,))
+
+
+def render_apology(data: ApologyData) -> bytes:
+    """Mẫu 04 as PDF: the apology, why the result is late, and the new appointment."""
+    return _render("mau04.html", form=data, qr=_qr(data.lookup_url), copies=(None,))
+
+
+def render_stop_notice(data: StopNoticeData) -> bytes:
+    """Mẫu 05 as PDF: handling of the dossier is stopped, and why."""
+    return _render("mau05.html", form=data, qr=None, copies=(None,))
+
+
+def render_control_sheet(data: ControlSheetData) -> bytes:
+    """Mẫu 06 as PDF: every handover of the dossier, each step early, on time or late."""
+    return _render("mau06.html", form=data, qr=None, copies=(None,))

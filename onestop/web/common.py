@@ -31,7 +31,7 @@ def pdf_response(session: Session, row: Dossier, form: str) -> Response:
     """One of the dossier's printed forms, for the counter pages and the API alike."""
     if form not in build.available_forms(row):
         abort(404, "Hồ sơ này không có biểu mẫu đó.")
-    pdf = build.render(session, row, form)
+    pdf = build.render(session, row, form, now=now())
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{row.code}-{form}.pdf"'
     return response
