@@ -89,10 +89,14 @@ def test_a_handler_hands_on_and_the_counter_returns_the_result(client, auth, ses
     assert press(client, dossier.code, "transfer", to_agency="000.02.31.H21").status_code == 302
     html = page(client, dossier.code)
     assert 'id="action-complete"' not in html  # the police hold it now
+    steps = html[html.index('id="steps"') :]
+    assert "Công an phường Quy Nhơn" in steps and "Đang xử lý" in steps
     handler, handler_password = make_user("handler", agency_code="000.02.31.H21")
     client.post("/dang-xuat", data={"csrf_token": csrf(html)})
     auth.login(handler.username, handler_password)
-    assert press(client, dossier.code, "complete").status_code == 302
+    done = press(client, dossier.code, "complete")
+    # The police no longer hold it: the handler goes back to their desk, not to a 403.
+    assert done.status_code == 302 and done.headers["Location"] == "/desk/"
     client.post("/dang-xuat", data={"csrf_token": csrf(page(client, dossier.code))})
     auth.login(officer.username, password)
     assert press(client, dossier.code, "return_result").status_code == 302

@@ -98,6 +98,12 @@ def test_after_1500_the_first_step_starts_the_next_working_day(desk):
     moved = desk.ok(code, "transfer", "officer", OFFICE)
     assert moved["steps"][0]["started_at"] == "2026-11-30T07:00:00+07:00"  # Monday
     assert moved["steps"][0]["due_at"] == "2026-11-30T17:00:00+07:00"
+    # Handled at once all the same: the step ends where it starts, and the next ones follow.
+    desk.at(vn(2026, 11, 27, 15, 40))
+    both = desk.ok(code, "transfer", "handler", WARD)
+    first, *parallel = both["steps"]
+    assert first["ended_at"] == first["started_at"] == "2026-11-30T07:00:00+07:00"
+    assert {s["started_at"] for s in parallel} == {"2026-11-30T07:00:00+07:00"}
 
 
 def test_a_provincial_plan_starts_at_the_centre_and_goes_step_by_step(desk):
@@ -177,3 +183,14 @@ def test_no_next_step_at_the_end_of_the_plan(desk):
     desk.ok(code, "transfer", "handler", WARD)
     last = desk.act(code, "transfer", "handler", POLICE)
     assert last.status_code == 409 and last.json["error"]["code"] == "no_next_step"
+
+
+def test_stopping_closes_the_open_steps(desk):
+    desk.at(vn(2026, 11, 25, 9))
+    code = desk.receive("2.000986")
+    desk.ok(code, "transfer", "officer", OFFICE)
+    desk.ok(code, "transfer", "handler", WARD)
+    stopped = desk.ok(code, "stop", "handler", POLICE, note="Hồ sơ giả mạo")
+    assert stopped["status"] == 8 and stopped["current_agencies"] == [OFFICE]
+    assert all(s["ended_at"] for s in stopped["steps"])
+    assert [s["outcome"] for s in stopped["steps"]] == ["transfer", "stop", "stop"]

@@ -70,6 +70,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "staff": frozenset(Role),
     "counter": frozenset({Role.OFFICER}),
     "logbook": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "desk": frozenset({Role.HANDLER}),  # the open steps at the handler's agency
     "admin": frozenset({Role.ADMIN}),
 }
 

@@ -382,23 +382,25 @@ def _return_result(c: Change) -> Status:
         c.checker.fail("method", "Chọn cách trả kết quả.")
     who = c.checker.text("returned_to", c.asked.returned_to, limit=200)
     c.checker.done()
-    c.note = _return_note(who, RETURN_METHODS[method], c.asked.note)
+    c.note = return_note(who, RETURN_METHODS[method], c.asked.note)
     return Status.RETURNED
 
 
-def _return_note(who: str | None, how: str, note: str | None) -> str:
+def return_note(who: str | None, how: str, note: str | None) -> str:
     said = f"Trả kết quả {how}" + (f" cho {who}" if who else "") + "."
     return f"{said} {note}" if note else said
 
 
 def _withdraw(c: Change) -> Status:
     clock.clear_pause(c.dossier)
+    routing.close_all(_handover(c), outcome=Action.WITHDRAW.value)
     return Status.WITHDRAWN
 
 
 def _stop(c: Change) -> Status:
     c.dossier.request_reason = _noted(c, "Nêu lý do dừng xử lý.")
     clock.clear_pause(c.dossier)
+    routing.close_all(_handover(c), outcome=Action.STOP.value)
     return Status.STOPPED
 
 

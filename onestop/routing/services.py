@@ -158,7 +158,8 @@ def hand_on(h: Handover, *, to_agency: str | None, note: str | None) -> bool:
     if _others_open(h):
         return False  # the parallel group goes on; the last one to finish hands it on
     first = all(s.agency_code == h.dossier.receiving_agency_code for s in closed)
-    opened = _open(h, group, agencies, start=_forward_start(h, first=first))
+    start = max([_forward_start(h, first=first), *(s.ended_at for s in closed if s.ended_at)])
+    opened = _open(h, group, agencies, start=start)
     return any(s.stops_clock for s in opened)
 
 
@@ -177,6 +178,16 @@ def finish(h: Handover) -> bool:
         )
     h.dossier.current_agency_code = h.dossier.receiving_agency_code
     return True
+
+
+def close_all(h: Handover, *, outcome: str) -> None:
+    """The handling ends early (stopped, withdrawn): every open step closes with it."""
+    for step in open_steps(h.session, h.dossier):
+        step.ended_at = max(h.now, step.started_at)
+        step.closed_by = h.actor_name
+        step.outcome = outcome
+    h.dossier.current_agency_code = h.dossier.receiving_agency_code
+    h.session.flush()
 
 
 def extend_open(h: Handover, paused_from: datetime) -> None:
@@ -201,7 +212,9 @@ def _close_mine(h: Handover, *, outcome: str) -> list[DossierStep]:
         if h.actor_agency is None or s.agency_code == h.actor_agency
     ]
     for step in mine:
-        step.ended_at = h.now
+        # A step forwarded for the next morning (the 15:00 rule) but handled at once ends
+        # where it starts, never before it.
+        step.ended_at = max(h.now, step.started_at)
         step.closed_by = h.actor_name
         step.outcome = outcome
     h.session.flush()

@@ -47,6 +47,14 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+def iso_vn(value: str | None) -> str:
+    """An ISO 8601 instant of the API's shapes, shown as the pages show times."""
+    return vn_datetime(datetime.fromisoformat(value)) if value else ""
+
+
+TIMELINESS_NAMES = {"early": _l("Trước hạn"), "on_time": _l("Đúng hạn"), "late": _l("Quá hạn")}
+
+
 def vn_datetime(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
     """Show an instant in Vietnam time, dd/mm/yyyy."""
     if value is None:
@@ -143,7 +151,7 @@ def _fast_gettext(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from onestop.web import admin, api, auth, counter, public, tools
+    from onestop.web import admin, api, auth, counter, desk, public, tools
 
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
@@ -164,6 +172,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(counter.bp)
+    app.register_blueprint(desk.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(admin.bp)
@@ -173,11 +182,13 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["iso_vn"] = iso_vn
     app.jinja_env.globals.update(
         locales=LOCALES,
         get_locale=get_locale,
         weekday=weekday,
         role_names=ROLE_NAMES,
+        timeliness_names=TIMELINESS_NAMES,
         may_open=policy.may_open,
         sees_every_agency=policy.sees_every_agency,
     )

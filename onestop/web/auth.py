@@ -15,6 +15,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from onestop import db
+from onestop.accounts.models import Role, User
 from onestop.accounts.services import authenticate
 from onestop.errors import TooManyRequests
 
@@ -39,6 +40,22 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.home")
 
 
+# Where each role lands after login (a `next` address wins).
+HOMES = {
+    Role.OFFICER: "counter.index",
+    Role.HANDLER: "desk.index",
+    Role.SUPERVISOR: "counter.logbook",  # until the supervisors' dashboard exists
+    Role.ADMIN: "admin.calendar",
+}
+
+
+def _home(user: User) -> str:
+    try:
+        return url_for(HOMES[Role(user.role)])
+    except (KeyError, ValueError):
+        return url_for("public.home")
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
@@ -52,7 +69,8 @@ def login() -> Any:
         else:
             if user is not None:
                 login_user(user)
-                return redirect(_safe_next(request.args.get("next")))
+                asked = request.args.get("next")
+                return redirect(_safe_next(asked) if asked else _home(user))
             # The same words for an unknown name and a wrong password.
             form.password.errors = [_("Tên đăng nhập hoặc mật khẩu không đúng.")]
             status = 401

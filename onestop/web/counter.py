@@ -23,7 +23,7 @@ from onestop import db
 from onestop.accounts import policy
 from onestop.calendar import VN_TZ, as_vietnam
 from onestop.catalogue import queries as cq
-from onestop.dossiers import actions, services
+from onestop.dossiers import actions, search, services
 from onestop.dossiers import queries as dossiers
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status, allowed_actions
 from onestop.dossiers.validation import ValidationFailed
@@ -44,14 +44,103 @@ OUTCOMES = {o.value: o for o in services.OUTCOMES}
 def index() -> Any:
     """Keyboard first: the search box has the focus, Enter searches, Tab reaches the results."""
     context = search_context() if request.args.get("q") else {"q": "", "procedures": []}
-    agency = current_user.agency_code
-    today = _day_bounds(now().astimezone(VN_TZ).date())
-    recent, _ = dossiers.list_dossiers(
-        db.session(), agency=agency, received_from=today[0], received_to=today[1], per_page=20
+    return render_template("counter/index.html", **_home_context(), **context)
+
+
+@bp.get("/tim-kiem")
+@page("counter")
+def find() -> Any:
+    """The follow-up: the centre's dossiers by code, name, ID number or phone, with filters."""
+    errors: dict[str, str] = {}
+    args = request.args
+    status = _search_status(args.get("status", ""), errors)
+    since = _search_day(args.get("from", ""), "from", errors)
+    until = _search_day(args.get("to", ""), "to", errors)
+    if since and until and until < since:
+        errors["to"] = _("Ngày kết thúc phải từ ngày bắt đầu trở đi.")
+    found = None
+    if not errors:
+        found = search.find_dossiers(
+            db.session(),
+            agency=policy.list_scope(current_user, None),
+            now=now(),
+            q=args.get("q", ""),
+            status=status,
+            received_from=since,
+            received_to=until,
+            page=_page_number(args.get("page", "")),
+        )
+    context = _home_context() | {
+        "searched": True,
+        "found": found,
+        "errors": errors,
+        "pager": _pager(found),
+    }
+    html = render_template("counter/index.html", q="", procedures=[], **context)
+    return html, 422 if errors else 200
+
+
+def _home_context() -> dict[str, Any]:
+    """The counter's home: today's dossiers, those waiting for the citizen, those ready."""
+    session = db.session()
+    agency = policy.list_scope(current_user, None)
+    moment = now()
+    today = _day_bounds(moment.astimezone(VN_TZ).date())
+    recent, _count = dossiers.list_dossiers(
+        session, agency=agency, received_from=today[0], received_to=today[1], per_page=20
     )
-    return render_template(
-        "counter/index.html", recent=recent, status_names=STATUS_NAMES, **context
-    )
+    return {
+        "recent": recent,
+        "waiting": search.waiting_for_citizen(session, agency=agency, now=moment),
+        "ready": search.ready_to_return(session, agency=agency, now=moment),
+        "status_names": STATUS_NAMES,
+        "statuses": list(Status),
+        "form": request.args,
+        "errors": {},
+        "searched": False,
+        "found": None,
+        "pager": {},
+    }
+
+
+def _search_status(raw: str, errors: dict[str, str]) -> int | None:
+    if not raw:
+        return None
+    if raw.isdigit() and int(raw) in set(Status):
+        return int(raw)
+    errors["status"] = _("Chọn một trạng thái trong danh sách.")
+    return None
+
+
+def _search_day(raw: str, name: str, errors: dict[str, str]) -> date | None:
+    """A day typed dd/mm/yyyy (or sent yyyy-mm-dd by a date picker)."""
+    text = raw.strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    errors[name] = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 25/11/2026.")
+    return None
+
+
+def _pager(found: search.Found | None) -> dict[str, str | None]:
+    """The links to the previous and next pages, keeping the search's other arguments."""
+
+    def link(number: int) -> str | None:
+        if found is None or not 1 <= number <= found.pages or number == found.page:
+            return None
+        args: dict[str, Any] = request.args.to_dict() | {"page": str(number)}
+        return url_for("counter.find", **args)
+
+    page_now = found.page if found else 1
+    return {"prev": link(page_now - 1), "next": link(page_now + 1)}
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 @bp.get("/procedures")
@@ -161,6 +250,7 @@ def _dossier_page(code: str, *, errors: dict[str, str] | None = None, tried: str
     page_html = render_template(
         "counter/dossier.html",
         d=row,
+        held_by=held.holders,
         detail=dossiers.dossier_detail(session, row, now=now()),
         status_name=STATUS_NAMES[Status(row.status)],
         history=dossiers.events(session, row),
@@ -172,6 +262,8 @@ def _dossier_page(code: str, *, errors: dict[str, str] | None = None, tried: str
         agency_names={a.code: a.name for a in agencies},
         errors=errors or {},
         tried=tried,
+        return_methods=actions.RETURN_METHODS,
+        back_to=_home_list(),
         form=request.form,
     )
     return page_html, 422 if errors else 200
@@ -200,7 +292,15 @@ def act(code: str) -> Any:
             raise
         return _dossier_page(code, errors={exc.field or "action": exc.message}, tried=tried)
     flash(_("Đã ghi nhận: %(action)s.", action=ACTION_NAMES[action]))
-    return redirect(url_for("counter.dossier", code=code))
+    # Handed on, the dossier may have left the actor's agency: back to their own list then.
+    row = dossiers.get_dossier(db.session(), code)
+    if policy.may_see(current_user, routing.holding(db.session(), row)):
+        return redirect(url_for("counter.dossier", code=code))
+    return redirect(url_for(_home_list()))
+
+
+def _home_list() -> str:
+    return "desk.index" if policy.may_open(current_user, "desk") else "counter.index"
 
 
 def _asked(form: Any) -> actions.Asked:
@@ -213,6 +313,8 @@ def _asked(form: Any) -> actions.Asked:
     return actions.Asked(
         note=form.get("note") or None,
         to_agency=form.get("to_agency") or None,
+        returned_to=form.get("returned_to") or None,
+        method=form.get("method") or None,
         new_due_at=new_due,
         documents=[{"name": name} for name in papers],
     )

@@ -84,7 +84,7 @@ def test_officer_receives_a_birth_registration(server: str, page, tmp_path: Path
     page.fill("#username", "lan")
     page.fill("#password", "mat-khau-dai-du")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{server}/")
+    page.wait_for_url(f"{server}/counter/")  # an officer lands on the counter
 
     page.goto(f"{server}/counter/")
     page.keyboard.type("dang ky khai sinh")  # the search box has the focus
