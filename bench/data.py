@@ -23,7 +23,7 @@ from onestop.accounts.services import create_user
 from onestop.calendar import VN_TZ, WorkingCalendar
 from onestop.catalogue.models import Agency, Procedure
 from onestop.dossiers import services
-from onestop.dossiers.actions import CITIZEN
+from onestop.dossiers.actions import CITIZEN, RETURN_METHODS, return_note
 from onestop.dossiers.codes import public_token
 from onestop.dossiers.models import Dossier, DossierCounter, DossierDocument, DossierEvent
 from onestop.dossiers.states import ENDED, Action, Status
@@ -261,7 +261,11 @@ class Generator:
     def event(
         self, at: datetime, action: Action, before: Status | None, after: Status, actor: User | None
     ) -> dict[str, Any]:
-        note = {Action.REFUSE: REFUSAL, Action.REQUEST_SUPPLEMENT: SUPPLEMENT}.get(action)
+        note = {
+            Action.REFUSE: REFUSAL,
+            Action.REQUEST_SUPPLEMENT: SUPPLEMENT,
+            Action.RETURN_RESULT: return_note(None, RETURN_METHODS["counter"], None),
+        }.get(action)
         return {
             "at": at,
             "action": action.value,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from onestop.accounts.models import User
 from onestop.accounts.services import create_user
-from onestop.calendar import WorkingCalendar
-from onestop.dossiers import services
+from onestop.calendar import VN_TZ, WorkingCalendar
+from onestop.dossiers import actions, services
 from onestop.dossiers.models import Dossier
 from onestop.dossiers.states import Action
 
@@ -21,6 +23,8 @@ ACCOUNTS = (
     ("xuly.quynhon", "handler", "000.00.31.H21", "Lê Thị Hoa"),
     ("xuly.congan.quynhon", "handler", "000.02.31.H21", "Phạm Quốc Huy"),
     ("xuly.sotuphap", "handler", "000.00.02.H21", "Võ Thanh Tùng"),
+    ("xuly.bhxh", "handler", "000.00.12.H21", "Huỳnh Thị Ngọc"),
+    ("xuly.thue", "handler", "000.00.13.H21", "Đỗ Minh Khoa"),
     ("giamsat.tinh", "supervisor", "000.00.00.H21", "Đặng Thu Hà"),
     ("quantri", "admin", None, "Quản trị hệ thống"),
 )
@@ -83,18 +87,117 @@ SAMPLES: tuple[tuple[str, Action, str, str, str, list[str]], ...] = (
 SAMPLE_OFFICER = "tiepnhan.quynhon"
 
 
+@dataclass(frozen=True)
+class Move:
+    """One action of an interconnected sample, `after` working time after the one before."""
+
+    after: timedelta
+    action: Action
+    by: str  # a demo username
+    asked: actions.Asked = field(default_factory=actions.Asked)
+
+
+@dataclass(frozen=True)
+class Journey:
+    """An interconnected sample: received at phường Quy Nhơn's centre, then driven through the
+    action service up to the stage it shows."""
+
+    procedure: str
+    owner: str
+    id_number: str
+    phone: str
+    papers: Sequence[str]
+    moves: Sequence[Move] = field(default_factory=tuple)
+
+
+WARD_HANDLER = "xuly.quynhon"
+LAND_PAPER = "Bản sao một trong những giấy tờ chứng minh quyền sử dụng đất hợp pháp"
+_MINUTES = timedelta(minutes=30)
+_HOUR = timedelta(hours=1)
+_FORWARD = Move(_MINUTES, Action.TRANSFER, SAMPLE_OFFICER)  # the centre hands it on
+# Liên thông dossiers at each stage of docs/domain.md#routing. Papers are named as the
+# catalogue lists them; none where it lists none (documents unknown).
+JOURNEYS: tuple[Journey, ...] = (
+    # At its first step: the ward registers the birth.
+    Journey("2.001023", "Nguyễn Văn Phúc", "052091003344", "0905666777", (), (_FORWARD,)),
+    # In parallel steps: police and social insurance at the same time, after the ward.
+    Journey(
+        "2.000986",
+        "Trương Thị Yến",
+        "052193005566",
+        "0935777888",
+        (),
+        (_FORWARD, Move(_HOUR, Action.TRANSFER, WARD_HANDLER)),
+    ),
+    # Paused during handling: the ward asks the citizen for a supplement (status 5).
+    Journey(
+        "1.013225",
+        "Lê Quang Vinh",
+        "052080006677",
+        "0914888999",
+        ("Đơn đề nghị cấp giấy phép xây dựng", "Bản vẽ thiết kế xây dựng"),
+        (
+            Move(_HOUR, Action.TRANSFER, SAMPLE_OFFICER),
+            Move(
+                2 * _HOUR,
+                Action.REQUEST_SUPPLEMENT,
+                WARD_HANDLER,
+                actions.Asked(
+                    note="Hồ sơ mẫu: thiếu giấy tờ về quyền sử dụng đất",
+                    documents=({"name": LAND_PAPER},),
+                ),
+            ),
+        ),
+    ),
+    # Waiting at an untimed step: the tax office (status 6, the clock stopped).
+    Journey(
+        "1.001612",
+        "Phan Thị Hạnh",
+        "052187007788",
+        "0987999000",
+        ("Giấy đề nghị đăng ký hộ kinh doanh",),
+        (_FORWARD, Move(2 * _HOUR, Action.TRANSFER, WARD_HANDLER)),
+    ),
+    # Ready to return (status 9): the tax office confirmed, the ward closed the household.
+    Journey(
+        "1.001266",
+        "Bùi Văn Tài",
+        "052079008899",
+        "0905000111",
+        (),
+        (
+            _FORWARD,
+            Move(_HOUR, Action.TRANSFER, "xuly.thue"),
+            Move(2 * _HOUR, Action.COMPLETE, WARD_HANDLER),
+        ),
+    ),
+    # Returned (status 10): ward, then police and social insurance, then the counter.
+    Journey(
+        "2.000986",
+        "Hồ Thị Kim",
+        "052195009911",
+        "0935111000",
+        (),
+        (
+            _FORWARD,
+            Move(_HOUR, Action.TRANSFER, WARD_HANDLER),
+            Move(2 * _HOUR, Action.COMPLETE, "xuly.congan.quynhon"),
+            Move(_HOUR, Action.COMPLETE, "xuly.bhxh"),
+            Move(_HOUR, Action.RETURN_RESULT, SAMPLE_OFFICER),
+        ),
+    ),
+)
+
+
 def create_samples(session: Session, *, calendar: WorkingCalendar, now: datetime) -> list[str]:
-    """A few dossiers at phường Quy Nhơn's centre, one of each outcome; once only."""
+    """A few dossiers at phường Quy Nhơn's centre, one of each outcome, and interconnected ones
+    at each stage of their journey; once only."""
     if session.exec(select(Dossier.id)).first() is not None:
         return []
-    officer = session.exec(select(User).where(User.username == SAMPLE_OFFICER)).one()
+    officer = _user(session, SAMPLE_OFFICER)
     codes = []
     for procedure, outcome, name, id_number, phone, papers in SAMPLES:
-        data = {
-            "procedure_code": procedure,
-            "applicant": {"full_name": name, "id_number": id_number, "phone": phone},
-            "documents": [{"name": paper, "originals": 1} for paper in papers],
-        }
+        data = _intake_data(procedure, name, id_number, phone, papers)
         checked = services.check_intake(session, data, actor=officer)
         dossier = services.intake(
             session,
@@ -109,4 +212,66 @@ def create_samples(session: Session, *, calendar: WorkingCalendar, now: datetime
             else [],
         )
         codes.append(dossier.code)
+    codes += [_walk(session, journey, calendar=calendar, now=now) for journey in JOURNEYS]
     return codes
+
+
+def _intake_data(
+    procedure: str, name: str, id_number: str, phone: str, papers: Sequence[str]
+) -> dict[str, object]:
+    return {
+        "procedure_code": procedure,
+        "applicant": {"full_name": name, "id_number": id_number, "phone": phone},
+        "documents": [{"name": paper, "originals": 1} for paper in papers],
+    }
+
+
+def _user(session: Session, username: str) -> User:
+    return session.exec(select(User).where(User.username == username)).one()
+
+
+def _walk(session: Session, journey: Journey, *, calendar: WorkingCalendar, now: datetime) -> str:
+    """Receive the dossier, then do its moves through the action service, each in working
+    time after the one before; the last one half an hour of work before `now`."""
+    moment = _received_at(calendar, now, sum((m.after for m in journey.moves), _MINUTES))
+    officer = _user(session, SAMPLE_OFFICER)
+    data = _intake_data(
+        journey.procedure, journey.owner, journey.id_number, journey.phone, journey.papers
+    )
+    dossier = services.intake(
+        session,
+        request=services.check_intake(session, data, actor=officer),
+        outcome=Action.RECEIVE,
+        actor=officer,
+        calendar=calendar,
+        now=moment,
+    )
+    for move in journey.moves:
+        moment = calendar.add_working_time(moment, move.after)
+        actions.perform(
+            session,
+            code=dossier.code,
+            action=move.action,
+            actor=_user(session, move.by),
+            now=moment,
+            calendar=calendar,
+            asked=move.asked,
+        )
+    return dossier.code
+
+
+def _received_at(calendar: WorkingCalendar, now: datetime, ahead: timedelta) -> datetime:
+    """The instant `ahead` of working time before `now`, moved to 14:00 if it is after 15:00:
+    a dossier received later goes on only the next working day (docs/domain.md#the-1500-rule)
+    and its first step would start after `now`."""
+    day = now.astimezone(VN_TZ).date()
+    while True:
+        midnight = datetime.combine(day, time(0), VN_TZ)
+        worked = calendar.working_time_between(midnight, now)
+        if worked >= ahead:
+            break
+        day -= timedelta(days=1)
+    moment = calendar.add_working_time(midnight, worked - ahead).astimezone(VN_TZ)
+    if moment.time() >= time(15, 0):
+        moment = moment.replace(hour=14, minute=0)
+    return moment

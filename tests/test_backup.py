@@ -17,10 +17,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from onestop import db
+from onestop import demo as demo_module
 from onestop.accounts.services import create_user, get_user
 from tests.conftest import NOW, PG_URL, pg_schema
 from tests.factories import OFFICE, make_dossier
 
+DEMO_DOSSIERS = len(demo_module.SAMPLES) + len(demo_module.JOURNEYS)  # made by init --demo
 ONESTOP = Path(sys.executable).with_name("onestop")
 # The CLI keeps the demo passwords in ROOT/instance, which no environment variable moves:
 # this runs the very same command with the instance folder inside the test's folder.
@@ -154,7 +156,7 @@ def test_backup_under_load_then_restore_into_an_empty_database(
     url = empty_database_url
     init_demo(url, tmp_path)
     demo = dossiers(url)
-    assert len(demo) == 4
+    assert len(demo) == DEMO_DOSSIERS
     folder = tmp_path / "backups"
     folder.mkdir()
     target = folder / backup_name(url)
@@ -214,10 +216,10 @@ def test_restore_in_place_after_more_writes(empty_database_url: str, tmp_path: P
 
         restored = onestop(url, "restore", "--yes", str(target), cwd=tmp_path)
         assert restored.returncode == 0, restored.stderr
-        assert restored.stdout.endswith(": 4 hồ sơ.\n")
+        assert restored.stdout.endswith(f": {DEMO_DOSSIERS} hồ sơ.\n")
         with app_database.session_scope(write=False) as session:
             codes = set(session.execute(text("SELECT code FROM dossier")).scalars())
-        assert len(codes) == 4 and not later & codes
+        assert len(codes) == DEMO_DOSSIERS and not later & codes
     finally:
         app_database.engine.dispose()
 
@@ -257,7 +259,7 @@ def test_restore_refuses_what_is_not_a_backup(empty_database_url: str, tmp_path:
         assert done.stderr.startswith("Lỗi: ") and "Traceback" not in done.stderr
     asked = onestop(url, "restore", str(text_file), cwd=tmp_path, stdin="n\n")
     assert asked.returncode == 1 and "Aborted" in asked.stderr
-    assert len(dossiers(url)) == 4
+    assert len(dossiers(url)) == DEMO_DOSSIERS
     assert other_sqlite.stat().st_size == other_sqlite_size
     assert not (tmp_path / "missing.db").exists()
 
@@ -272,7 +274,7 @@ def test_pg_restore_refuses_another_schemas_backup(tmp_path: Path) -> None:
         done = onestop(second, "restore", "--yes", str(target), cwd=tmp_path)
         assert done.returncode == 1
         assert "schema" in done.stderr and "Traceback" not in done.stderr
-        assert len(dossiers(first)) == 4 and len(dossiers(second)) == 4
+        assert len(dossiers(first)) == DEMO_DOSSIERS and len(dossiers(second)) == DEMO_DOSSIERS
 
 
 @pytest.mark.skipif(not PG_URL, reason="ONESTOP_TEST_DATABASE_URL is not set")

@@ -127,7 +127,9 @@ def replay(session: Session, bulk: Recorded, staff: dict[str, User]) -> Recorded
     done_by = [e.agency_code for e in rest if e.action == Action.COMPLETE]
     to_agency = done_by[0] if done_by else d.current_agency_code
     for event in rest:
-        asked = actions.Asked(note=event.note, to_agency=to_agency)
+        # A return's note is worded by the service itself (to whom, how): not sent again.
+        note = None if event.action == Action.RETURN_RESULT else event.note
+        asked = actions.Asked(note=note, to_agency=to_agency)
         actions.perform(
             session,
             code=twin.code,
