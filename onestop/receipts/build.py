@@ -184,20 +184,27 @@ def apology_data(session: Session, dossier: Dossier) -> ApologyData:
             _acting_agency(session, dossier, event),
             event.at if event else dossier.updated_at,
         ),
-        code=dossier.code,
-        owner_name=dossier.owner_name,
-        address=dossier.owner_address,
-        phone=dossier.owner_phone,
-        email=dossier.owner_email,
-        request=_request(dossier),
+        **_addressee(dossier),
         receiving_agency_name=receiving.name,
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
         reason=(event.note if event else None) or "",
         new_due_at=dossier.extended_due_at,
         officer_name=event.actor_name if event else "",
         lookup_url=lookup_url(dossier),
     )
+
+
+def _addressee(dossier: Dossier) -> dict[str, Any]:
+    """What a letter to the applicant (Mẫu 04, 05) says of them and of their dossier."""
+    return {
+        "code": dossier.code,
+        "owner_name": dossier.owner_name,
+        "address": dossier.owner_address,
+        "phone": dossier.owner_phone,
+        "email": dossier.owner_email,
+        "request": _request(dossier),
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+    }
 
 
 def stop_notice_data(session: Session, dossier: Dossier) -> StopNoticeData:
@@ -206,14 +213,7 @@ def stop_notice_data(session: Session, dossier: Dossier) -> StopNoticeData:
     stopped_at = dossier.ended_at or (event.at if event else dossier.updated_at)
     return StopNoticeData(
         header=_header(session, _acting_agency(session, dossier, event), stopped_at),
-        code=dossier.code,
-        owner_name=dossier.owner_name,
-        address=dossier.owner_address,
-        phone=dossier.owner_phone,
-        email=dossier.owner_email,
-        request=_request(dossier),
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
+        **_addressee(dossier),
         stopped_at=stopped_at,
         reason=dossier.request_reason or (event.note if event else None) or "",
         officer_name=event.actor_name if event else "",
