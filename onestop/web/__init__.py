@@ -25,6 +25,7 @@ from onestop.errors import DomainError
 from onestop.web.limits import limiter
 
 log = logging.getLogger("onestop.web")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCALES = ("vi", "en")
 csrf = CSRFProtect()
@@ -108,10 +109,17 @@ def _csrf_error(exc: CSRFError) -> Any:
     return render_template("error.html", message=message, status=400), 400
 
 
+PRIVATE_TYPES = frozenset({"application/pdf", "application/json", XLSX})
+
+
 def _security_headers(response: Any) -> Any:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    # Staff pages, the forms, the exports and the API carry ID numbers and phones: no browser
+    # or proxy may keep them. (A staff login is the session's `_user_id`: no query needed.)
+    if "_user_id" in session or response.mimetype in PRIVATE_TYPES:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

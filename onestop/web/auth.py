@@ -32,10 +32,12 @@ class LoginForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types: F
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never redirect a login to another host."""
-    if target:
+    """Only a path on this site: never redirect a login to another host. Browsers read
+    `//host`, `/\\host` and `////host` as another host, and drop tabs and newlines."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
+        unsafe = any(c in target for c in "\\\t\r\n") or parts.scheme or parts.netloc
+        if not unsafe:
             return target
     return url_for("public.home")
 
