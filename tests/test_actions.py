@@ -222,7 +222,7 @@ def snapshot(session, dossier):
         ("payment_received", {}, 409, "invalid_transition"),
         ("fly_away", {}, 422, "unknown_action"),
         ("stop", {}, 422, "validation_failed"),
-        ("transfer", {"to_agency": "9.9.9"}, 404, "agency_not_found"),
+        ("transfer", {"to_agency": "9.9.9"}, 422, "agency_not_found"),
         ("transfer", {"to_agency": OFFICE}, 422, "same_agency"),
         ("apologize", {"note": "x", "new_due_at": "2026-11-20T17:00"}, 422, "invalid"),
         ("apologize", {"note": "x", "new_due_at": "hôm qua"}, 422, "invalid_date"),

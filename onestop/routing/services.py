@@ -19,7 +19,7 @@ from onestop.calendar import VN_TZ, WorkingCalendar
 from onestop.catalogue.models import Agency, Procedure
 from onestop.catalogue.queries import Names, get_agency
 from onestop.dossiers.models import Dossier
-from onestop.errors import Conflict, Invalid
+from onestop.errors import Conflict, Invalid, NotFound
 from onestop.routing.models import DossierStep
 
 COMMUNE_ROLE = "ubnd_xa"  # the People's Committee: the commune's own agency
@@ -135,7 +135,7 @@ def hand_on(h: Handover, *, to_agency: str | None, note: str | None) -> bool:
     """`transfer`: close the actor's open steps; open the next step(s) of the plan, or a step
     at `to_agency` out of plan. True when a step opened that stops the clock."""
     if to_agency:
-        agency = get_agency(h.session, to_agency)
+        agency = _named_agency(h.session, to_agency)
         if agency.code == (h.actor_agency or h.dossier.current_agency_code):
             raise Invalid("Hồ sơ đang ở chính cơ quan này.", code="same_agency", field="to_agency")
         _close_mine(h, outcome="transfer")
@@ -219,6 +219,14 @@ def _close_mine(h: Handover, *, outcome: str) -> list[DossierStep]:
         step.outcome = outcome
     h.session.flush()
     return mine
+
+
+def _named_agency(session: Session, code: str) -> Agency:
+    """The agency a client named: one that does not exist is bad input (422), not a 404."""
+    try:
+        return get_agency(session, code)
+    except NotFound as exc:
+        raise Invalid(exc.message, code="agency_not_found", field="to_agency") from exc
 
 
 def _others_open(h: Handover) -> bool:
