@@ -182,12 +182,8 @@ def finish(h: Handover) -> bool:
 
 def close_all(h: Handover, *, outcome: str) -> None:
     """The handling ends early (stopped, withdrawn): every open step closes with it."""
-    for step in open_steps(h.session, h.dossier):
-        step.ended_at = max(h.now, step.started_at)
-        step.closed_by = h.actor_name
-        step.outcome = outcome
+    _close(h, open_steps(h.session, h.dossier), outcome=outcome)
     h.dossier.current_agency_code = h.dossier.receiving_agency_code
-    h.session.flush()
 
 
 def extend_open(h: Handover, paused_from: datetime) -> None:
@@ -211,14 +207,18 @@ def _close_mine(h: Handover, *, outcome: str) -> list[DossierStep]:
         for s in open_steps(h.session, h.dossier)
         if h.actor_agency is None or s.agency_code == h.actor_agency
     ]
-    for step in mine:
+    return _close(h, mine, outcome=outcome)
+
+
+def _close(h: Handover, closing: list[DossierStep], *, outcome: str) -> list[DossierStep]:
+    for step in closing:
         # A step forwarded for the next morning (the 15:00 rule) but handled at once ends
         # where it starts, never before it.
         step.ended_at = max(h.now, step.started_at)
         step.closed_by = h.actor_name
         step.outcome = outcome
     h.session.flush()
-    return mine
+    return closing
 
 
 def _named_agency(session: Session, code: str) -> Agency:

@@ -4,85 +4,30 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from onestop import db, migrate
-from onestop.accounts.services import create_user
-from onestop.app import create_app
-from onestop.catalogue.loading import load_catalogue
-from onestop.config import ROOT
-from tests.conftest import NOW
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is missing")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser.conftest import PASSWORD, browsing, serving
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """The app on a free port of 127.0.0.1, on its own SQLite database."""
-    url = f"sqlite:///{tmp_path / 'onestop.db'}"
-    migrate.upgrade(url)
-    database = db.Database(url)
-    with database.session_scope() as session:
-        load_catalogue(session, directory=ROOT / "procedures", now=NOW)
-        create_user(
-            session,
-            username="lan",
-            role="officer",
-            agency_code="000.01.31.H21",
-            full_name="Nguyễn Thị Lan",
-            password="mat-khau-dai-du",
-            now=NOW,
-        )
-    database.engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "test",
-            "PUBLIC_RATE_LIMIT": "0",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "NOW": NOW,
-        }
-    )
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://127.0.0.1:{http.server_port}"
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield app.config["BASE_URL"]
-    http.shutdown()
-    thread.join()
-    db.database(app).engine.dispose()
+    with serving(tmp_path, {"lan": ("officer", "000.01.31.H21", "Nguyễn Thị Lan")}) as url:
+        yield url
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(accept_downloads=True, locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page() -> Iterator[object]:
+    with browsing(accept_downloads=True) as opened:
+        yield opened
 
 
 def test_officer_receives_a_birth_registration(server: str, page, tmp_path: Path) -> None:
     page.goto(f"{server}/dang-nhap")
     page.fill("#username", "lan")
-    page.fill("#password", "mat-khau-dai-du")
+    page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{server}/counter/")  # an officer lands on the counter
 

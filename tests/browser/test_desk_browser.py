@@ -4,23 +4,13 @@ completes it from its desk, and the counter returns the result."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from onestop import db, migrate
-from onestop.accounts.services import create_user
-from onestop.app import create_app
-from onestop.catalogue.loading import load_catalogue
-from onestop.config import ROOT
-from tests.browser.test_counter_browser import CHROMIUM, FLAGS
-from tests.conftest import NOW
+from tests.browser.conftest import PASSWORD, browsing, serving
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is missing")
-PASSWORD = "mat-khau-dai-du"
 # username: (role, agency, full name)
 USERS = {
     "lan": ("officer", "000.01.31.H21", "Nguyễn Thị Lan"),  # the ward's public-service centre
@@ -33,51 +23,14 @@ SHOTS = Path("/tmp")
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """The app on a free port of 127.0.0.1, on its own SQLite database."""
-    url = f"sqlite:///{tmp_path / 'onestop.db'}"
-    migrate.upgrade(url)
-    database = db.Database(url)
-    with database.session_scope() as session:
-        load_catalogue(session, directory=ROOT / "procedures", now=NOW)
-        for username, (role, agency, name) in USERS.items():
-            create_user(
-                session,
-                username=username,
-                role=role,
-                agency_code=agency,
-                full_name=name,
-                password=PASSWORD,
-                now=NOW,
-            )
-    database.engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "test",
-            "PUBLIC_RATE_LIMIT": "0",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "NOW": NOW,  # 09:00 on Wednesday 25/11/2026 in Vietnam
-        }
-    )
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://127.0.0.1:{http.server_port}"
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield app.config["BASE_URL"]
-    http.shutdown()
-    thread.join()
-    db.database(app).engine.dispose()
+    with serving(tmp_path, USERS) as url:
+        yield url
 
 
 @pytest.fixture
 def page() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with browsing(viewport={"width": 1280, "height": 900}) as opened:
+        yield opened
 
 
 def log_in(page, server: str, username: str, lands_on: str) -> None:
