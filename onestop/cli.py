@@ -143,16 +143,54 @@ def user_add(
         click.echo(f"Mật khẩu: {secret}")
 
 
-@main.command()
+@user.command("disable")
 @click.argument("name")
 @click.pass_context
-def token(ctx: click.Context, name: str) -> None:
-    """Print a new API token for that user, nothing else."""
+def user_disable(ctx: click.Context, name: str) -> None:
+    """Disable a user: their sessions end and their tokens stop working at once."""
     with _domain(ctx) as session:
-        secret = accounts.create_token(
-            session, user=accounts.get_user(session, name), now=db.utcnow()
-        )
-    click.echo(secret)
+        found = accounts.get_user(session, name)
+        accounts.set_active(session, user=found, active=False, actor=None, now=db.utcnow())
+    click.echo(f"Đã khóa {found.username}.")
+
+
+@user.command("enable")
+@click.argument("name")
+@click.pass_context
+def user_enable(ctx: click.Context, name: str) -> None:
+    """Enable a disabled user again (their unrevoked tokens work again)."""
+    with _domain(ctx) as session:
+        found = accounts.get_user(session, name)
+        accounts.set_active(session, user=found, active=True, actor=None, now=db.utcnow())
+    click.echo(f"Đã mở khóa {found.username}.")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--name", "label", default="", help="Mã dùng để làm gì (ví dụ: cổng DVC).")
+@click.option(
+    "--days",
+    default=accounts.TOKEN_DAYS,
+    show_default=True,
+    type=int,
+    help="Số ngày có hiệu lực.",
+)
+@click.option("--revoke-all", is_flag=True, help="Thu hồi mọi mã truy cập của người dùng.")
+@click.pass_context
+def token(ctx: click.Context, name: str, label: str, days: int, revoke_all: bool) -> None:
+    """Print a new API token for that user, nothing else; or revoke all their tokens."""
+    with _domain(ctx) as session:
+        found = accounts.get_user(session, name)
+        if revoke_all:
+            count = accounts.revoke_tokens(session, user=found, now=db.utcnow())
+        else:
+            secret = accounts.create_token(
+                session, user=found, name=label, days=days, now=db.utcnow()
+            )
+    if revoke_all:
+        click.echo(f"Đã thu hồi {count} mã truy cập của {found.username}.")
+    else:
+        click.echo(secret)
 
 
 @contextmanager

@@ -21,7 +21,12 @@ ENV_SETTINGS = (
     "CATALOGUE_DIR",
     "PUBLIC_RATE_LIMIT",
     "RATE_LIMIT_STORAGE",
+    "TRUSTED_PROXIES",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_HOURS",
 )
+# Settings that are whole numbers, whether they come from the environment or the mapping.
+INT_SETTINGS = ("TRUSTED_PROXIES", "SESSION_IDLE_MINUTES", "SESSION_HOURS")
 
 
 def normalise_database_url(url: str) -> str:
@@ -56,8 +61,12 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PUBLIC_RATE_LIMIT": "60/minute",
         # memory:// counts per process; several app servers share redis://HOST:6379 instead.
         "RATE_LIMIT_STORAGE": "memory://",
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_WINDOW_MINUTES": 15,
+        # How many proxies in front of the app set X-Forwarded-For and -Proto; 0 ignores them,
+        # so a client cannot choose the address that rate limits and login throttling see.
+        "TRUSTED_PROXIES": 0,
+        # A staff login ends after this long without a page, and at the latest this long after.
+        "SESSION_IDLE_MINUTES": 120,
+        "SESSION_HOURS": 12,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "vi",
@@ -68,6 +77,13 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if value:
             config[name] = value
     config.update(overrides or {})
+    for name in INT_SETTINGS:
+        try:
+            config[name] = int(config[name])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"ONESTOP_{name} must be a whole number, not {config[name]!r}"
+            ) from exc
     # Unset, links and QR codes carry the address `onestop serve` listens on (onestop/server.py).
     config["BASE_URL_IS_DEFAULT"] = not config.get("BASE_URL")
     config["BASE_URL"] = config.get("BASE_URL") or "http://127.0.0.1:5000"

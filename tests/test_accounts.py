@@ -1,4 +1,5 @@
-"""Users, login (with its slowing down), sessions, CSRF and API tokens."""
+"""Users, login, CSRF and API tokens (the throttle, sessions and tokens over HTTP have
+their own files: test_login_throttle.py, test_sessions.py, test_tokens.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from onestop.accounts.models import ApiToken, LoginFailure
+from onestop.accounts.models import ApiToken
 from onestop.accounts.services import (
     authenticate,
     create_token,
@@ -15,7 +16,7 @@ from onestop.accounts.services import (
     record_token_use,
     user_for_token,
 )
-from onestop.errors import Conflict, Invalid, NotFound, TooManyRequests
+from onestop.errors import Conflict, Invalid
 from tests.conftest import NOW
 
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -40,7 +41,7 @@ def test_password_is_stored_hashed(session):
         ),
         ({"username": "lan", "role": "boss", "agency_code": "000.01.31.H21"}, Invalid, "role"),
         ({"username": "lan", "role": "officer"}, Invalid, "agency"),
-        ({"username": "lan", "role": "officer", "agency_code": "000.99.99.H21"}, NotFound, None),
+        ({"username": "lan", "role": "officer", "agency_code": "000.99.99.H21"}, Invalid, "agency"),
         ({"username": "lan", "role": "admin", "password": "short"}, Invalid, "password"),
     ],
 )
@@ -95,51 +96,6 @@ def test_login_redirects_only_within_the_site(client, auth, make_user):
     assert response.headers["Location"] == "/"
 
 
-def test_repeated_failures_are_slowed_down(client, auth, make_user):
-    user, password = make_user("officer")
-    for _ in range(5):
-        assert auth.login(user.username, "sai-mat-khau-roi").status_code == 401
-    blocked = auth.login(user.username, password)
-    assert blocked.status_code == 429
-    assert "thử lại sau 15 phút" in blocked.get_data(as_text=True)
-
-
-def test_failures_expire_after_the_window(session, make_user):
-    user, password = make_user("officer")
-    for i in range(5):
-        assert (
-            authenticate(
-                session,
-                username=user.username,
-                password="nope",
-                address="1.2.3.4",
-                now=NOW + timedelta(minutes=i),
-            )
-            is None
-        )
-    with pytest.raises(TooManyRequests):
-        authenticate(
-            session,
-            username=user.username,
-            password=password,
-            address="1.2.3.4",
-            now=NOW + timedelta(minutes=6),
-        )
-    later = NOW + timedelta(minutes=25)
-    assert (
-        authenticate(
-            session, username=user.username, password=password, address="1.2.3.4", now=later
-        )
-        == user
-    )
-    # Old failures are cleaned up as new attempts come.
-    assert len(session.exec(select(LoginFailure)).all()) == 5
-    authenticate(
-        session, username="x", password="y", address="9.9.9.9", now=NOW + timedelta(hours=2)
-    )
-    assert len(session.exec(select(LoginFailure)).all()) == 1
-
-
 def test_inactive_user_cannot_log_in(session, make_user):
     user, password = make_user("officer")
     user.active = False
@@ -155,17 +111,30 @@ def test_token_is_stored_hashed_and_works(session, make_user):
     stored = session.exec(select(ApiToken)).one()
     assert secret.startswith("os_") and len(secret) > 40
     assert secret not in stored.token_hash and stored.prefix == secret[:10]
+    assert stored.expires_at == NOW + timedelta(days=365)
     use = user_for_token(session, secret, now=NOW)
     assert use is not None and use.user == user and use.stale
     assert stored.last_used_at is None  # reading a token writes nothing
     record_token_use(session, token_id=use.token_id, now=NOW)
     session.refresh(stored)
     assert stored.last_used_at == NOW
-    # Within the hour the last use is not due to be written again.
-    assert not user_for_token(session, secret, now=NOW + timedelta(minutes=59)).stale
-    assert user_for_token(session, secret, now=NOW + timedelta(minutes=61)).stale
+    # NOW is 09:00 in Vietnam: the last use is not due again until the next Vietnamese day.
+    assert not user_for_token(session, secret, now=NOW + timedelta(hours=14, minutes=59)).stale
+    assert user_for_token(session, secret, now=NOW + timedelta(hours=15)).stale
+    record_token_use(session, token_id=use.token_id, now=NOW + timedelta(hours=3))
+    session.refresh(stored)
+    assert stored.last_used_at == NOW  # written once a day, whoever asks
     stored.revoked_at = NOW
     assert user_for_token(session, secret, now=NOW) is None
+
+
+def test_token_expires(session, make_user):
+    user, _ = make_user("officer")
+    secret = create_token(session, user=user, now=NOW, days=2, name="máy quét")
+    assert user_for_token(session, secret, now=NOW + timedelta(days=2, seconds=-1)) is not None
+    assert user_for_token(session, secret, now=NOW + timedelta(days=2)) is None
+    with pytest.raises(Invalid):
+        create_token(session, user=user, now=NOW, days=0)
 
 
 def test_role_pages_refuse_other_roles(client, auth, make_user):

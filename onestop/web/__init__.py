@@ -43,9 +43,11 @@ def select_locale() -> str:
 
 
 @login_manager.user_loader  # type: ignore[untyped-decorator]  # flask_login ships no types
-def _load_user(user_id: str) -> User | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    """The cookie's `_user_id` is the id of a server-side session (onestop/web/auth.py)."""
+    from onestop.web.auth import current_user_of  # auth imports the blueprints' helpers
+
+    return current_user_of(db.session(), session_id)
 
 
 def iso_vn(value: str | None) -> str:
@@ -159,7 +161,7 @@ def _fast_gettext(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from onestop.web import admin, api, auth, counter, desk, public, tools
+    from onestop.web import admin, admin_users, api, auth, counter, desk, public, tools
 
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
@@ -184,6 +186,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_users.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for CSRF to protect
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)

@@ -27,18 +27,27 @@ MAX_PER_PAGE = 200
 
 
 @bp.before_request
-def _authenticate() -> None:
+def _authenticate() -> Any:
+    """The token's active user in `g.api_user`, or 401 with the WWW-Authenticate of RFC 6750:
+    `error="invalid_token"` when a token was given but is unknown, expired or revoked, or
+    its user is disabled."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Thiếu mã truy cập (Authorization: Bearer TOKEN).")
-    when = db.utcnow()
-    use = user_for_token(db.session(), token.strip(), now=when)
+    given = scheme.lower() == "bearer" and bool(token.strip())
+    when = now()
+    use = user_for_token(db.session(), token.strip(), now=when) if given else None
     if use is None:
-        raise Unauthorized("Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
-    if use.stale:  # at most once an hour, after the response, outside this transaction
+        refused = Unauthorized(
+            "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
+            if given
+            else "Thiếu mã truy cập (Authorization: Bearer TOKEN)."
+        )
+        challenge = 'Bearer realm="onestop"' + (', error="invalid_token"' if given else "")
+        return refused.as_dict(), 401, {"WWW-Authenticate": challenge}
+    if use.stale:  # at most once a day, after the response, outside this transaction
         db.later(partial(record_token_use, token_id=use.token_id, now=when))
     g.api_user = use.user
+    return None
 
 
 def _page_args() -> tuple[int, int]:
