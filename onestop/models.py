@@ -9,4 +9,5 @@ def import_all() -> None:
     from onestop.catalogue import models as _catalogue  # noqa: F401
     from onestop.deadlines import models as _deadlines  # noqa: F401
     from onestop.dossiers import models as _dossiers  # noqa: F401
+    from onestop.lookup import models as _lookup  # noqa: F401
     from onestop.routing import models as _routing  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 import re
 
 import pytest
@@ -130,7 +131,7 @@ def test_logbook_page_and_excel_export(client, officer):
     assert rows[2][:3] == ("STT", "Mã hồ sơ", "Nội dung")
     assert rows[3][1] == f"{OFFICE}-261125-0001"
     assert rows[3][4] == "Nguyễn Văn Ánh"
-    assert rows[3][7] == "09:00 25/11/2026"
+    assert rows[3][7] == datetime(2026, 11, 25, 9, 0)  # a real date, shown dd/mm/yyyy hh:mm
 
 
 def test_logbook_rejects_a_bad_date(client, officer):

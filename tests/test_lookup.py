@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from sqlalchemy import update
 
 from onestop import db
+from onestop.dossiers.models import Dossier
 from onestop.dossiers.states import Action
 from onestop.lookup.services import by_token, mask_name
 from tests.factories import CALENDAR, make_dossier
@@ -25,6 +30,55 @@ def dossier(session, officer):
 def test_mask_name():
     assert mask_name("Nguyễn Văn An") == "Nguyễn V** A**"
     assert mask_name("Đặng Thị Hường") == "Đặng T** H**"
+    assert mask_name("An") == "A**"
+    assert mask_name("  Lê   Thị\u00a0 Bích  ") == "Lê T** B**"
+    assert mask_name("nguyễn văn an") == "nguyễn V** A**"
+    assert mask_name("Trần\u200bVăn\x00Minh") == "Trần V** M**"
+    assert mask_name("(Hoàng) Khuê.") == "Hoàng K**"
+    assert mask_name(unicodedata.normalize("NFD", "Ánh")) == "Á**"
+    assert mask_name("- . ") == mask_name("") == ""
+
+
+# Stored names as they may come (typed with extra spaces, pasted with invisible or control
+# characters, imported from elsewhere), and what the public page shows of them.
+ODD_NAMES = [
+    ("Khuê", "K**"),
+    ("  Lương   Thị\u00a0 Bích  ", "Lương T** B**"),
+    ("Trần\u200bVăn Minh", "Trần V** M**"),
+    ("Phạm\x1bThu Trang", "Phạm T** T**"),
+    ("Ngô\tGia\nKhánh", "Ngô G** K**"),
+    ("(Hoàng) Yến.", "Hoàng Y**"),
+    (unicodedata.normalize("NFD", "Đỗ Ánh Dương"), "Đỗ Á** D**"),
+    ("Quách", "Q**"),
+]
+OWNER = re.compile(r'<dd id="owner">([^<]*)</dd>')
+
+
+@pytest.mark.parametrize(("stored", "shown"), ODD_NAMES)
+def test_the_public_page_masks_every_name(client, session, dossier, stored, shown):
+    session.execute(update(Dossier).where(Dossier.id == dossier.id).values(owner_name=stored))
+    session.commit()
+    page = client.get(f"/tra-cuu/{dossier.public_token}").get_data(as_text=True)
+    assert OWNER.findall(page) == [shown]
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", stored))
+    # Only the family name of a name of several words appears whole, anywhere on the page.
+    hidden = words[1:] if len(words) > 1 else words
+    for word in hidden:
+        assert word not in page, word
+    for word in {unicodedata.normalize("NFD", w) for w in hidden} - set(hidden):
+        assert word not in page, word
+
+
+def test_a_stored_nul_in_a_name_is_masked_too(client, session, dossier):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL cannot store a NUL in a text column")
+    session.execute(
+        update(Dossier).where(Dossier.id == dossier.id).values(owner_name="Phạm\x00Thu Trang")
+    )
+    session.commit()
+    page = client.get(f"/tra-cuu/{dossier.public_token}").get_data(as_text=True)
+    assert OWNER.findall(page) == ["Phạm T** T**"]
+    assert "Thu" not in page and "\x00" not in page
 
 
 def test_qr_page_shows_what_the_citizen_needs(client, dossier):

@@ -8,26 +8,52 @@ the applicant's name masked. Never the ID number, phone, e-mail, address or inte
 from __future__ import annotations
 
 import hmac
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from onestop.calendar import timeliness
 from onestop.db import DriverQuery
 from onestop.dossiers.models import Dossier, DossierEvent
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status
-from onestop.errors import NotFound
+from onestop.errors import Invalid, NotFound
+from onestop.lookup import attempts
 
 
 def mask_name(full_name: str) -> str:
-    """ "Nguyễn Văn An" -> "Nguyễn V** A**": the family name, then initials."""
-    words = full_name.split()
+    """ "Nguyễn Văn An" -> "Nguyễn V** A**": the family name, then initials. A name of one
+    word shows only its initial ("An" -> "A**"): shown whole, it would be the whole name.
+
+    Control and invisible characters separate words (a name stored as "Phạm\\x00Thu" must not
+    show "PhạmThu"), and punctuation around a word is dropped."""
+    words = [w for w in map(_bare_word, _visible(full_name).split()) if w]
     if not words:
         return ""
-    return " ".join([words[0], *(f"{w[0]}**" for w in words[1:])])
+    initials = [f"{w[0].upper()}{_HIDDEN}" for w in words]
+    if len(words) == 1:
+        return initials[0]
+    return " ".join([words[0], *initials[1:]])
+
+
+_HIDDEN = "**"
+
+
+def _visible(text: str) -> str:
+    """The text with every control, format (zero-width...), private or unassigned character
+    turned into a space."""
+    normal = unicodedata.normalize("NFC", text)
+    return "".join(" " if unicodedata.category(c).startswith("C") else c for c in normal)
+
+
+def _bare_word(word: str) -> str:
+    """The word from its first to its last letter or digit ("(An)" -> "An", "-" -> "")."""
+    kept = [i for i, c in enumerate(word) if unicodedata.category(c)[0] in "LN"]
+    return word[kept[0] : kept[-1] + 1] if kept else ""
 
 
 @dataclass(frozen=True)
@@ -111,21 +137,82 @@ def by_token(conn: Connection, token: str, *, now: datetime) -> PublicDossier:
     return _public(rows[0], history, now=now)
 
 
-def by_code_and_digits(session: Session, *, code: str, last_digits: str) -> Dossier:
-    """The dossier whose code matches and whose phone or ID number ends with `last_digits`.
+# A dossier code is `{agency}-{YYMMDD}-{NNNN}` (onestop/dossiers/codes.py); anything else is a
+# typing mistake, answered as such and not counted as a guess.
+CODE_FORMAT = re.compile(r"[0-9A-Z.]{1,20}-[0-9]{6}-[0-9]{4,10}")
+DIGITS_FORMAT = re.compile(r"[0-9]{4}")
+MISS = (
+    "Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập. Vui lòng kiểm tra lại, hoặc quét mã QR"
+    " trên giấy tiếp nhận và hẹn trả kết quả, hoặc hỏi tại Bộ phận Một cửa."
+)
 
-    The same answer for a wrong code and wrong digits, so a code alone reveals nothing.
+
+def clean_code(raw: str) -> str:
+    """The code as stored: upper case, without the spaces a phone keyboard adds."""
+    return "".join(raw.split()).upper()
+
+
+def code_well_formed(code: str) -> bool:
+    return CODE_FORMAT.fullmatch(code) is not None
+
+
+def digits_well_formed(digits: str) -> bool:
+    return DIGITS_FORMAT.fullmatch(digits) is not None
+
+
+def by_code_and_digits(
+    session: Session,
+    *,
+    code: str,
+    last_digits: str,
+    address: str,
+    now: datetime,
+    limit: attempts.Limit = attempts.LIMIT,
+) -> str:
+    """The public token of the dossier whose code matches and whose phone or ID number ends
+    with `last_digits`; every try is recorded.
+
+    Every miss (an unknown code, wrong digits, a blocked code) raises the same NotFound, so
+    the answer tells nothing about whether a code exists or is blocked. Malformed input is
+    refused (Invalid) before anything is counted.
     """
-    row = session.scalars(select(Dossier).where(col(Dossier.code) == code.strip().upper())).first()
-    digits = last_digits.strip()
-    if row is not None and len(digits) == 4 and digits.isdigit():
-        for secret in (row.owner_phone, row.owner_id_number):
-            if hmac.compare_digest(secret[-4:], digits):
-                return row
-    raise NotFound(
-        "Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập. Vui lòng kiểm tra lại.",
-        code="dossier_not_found",
-    )
+    wanted, digits = clean_code(code), last_digits.strip()
+    if not code_well_formed(wanted):
+        raise Invalid("Mã hồ sơ không đúng dạng.", code="invalid_code", field="code")
+    if not digits_well_formed(digits):
+        raise Invalid("Nhập đúng 4 chữ số.", code="invalid_digits", field="digits")
+    # The row lock serialises the tries of one code on PostgreSQL (SQLite's writers are
+    # serialised already), so parallel guesses cannot all slip under the limit.
+    row = session.execute(
+        select(_D.public_token, _D.owner_phone, _D.owner_id_number)
+        .where(_D.code == wanted)
+        .with_for_update()
+    ).first()
+    attempts.prune(session, now=now)
+    wrong = attempts.wrong_tries(session, code=wanted, now=now, limit=limit)
+    if attempts.blocked_until(wrong, now=now, limit=limit) is not None:
+        attempts.record(session, code=wanted, address=address, now=now, ok=False, blocked=True)
+        raise _miss()
+    ok = row is not None and _matches((row.owner_phone, row.owner_id_number), digits)
+    attempts.record(session, code=wanted, address=address, now=now, ok=ok)
+    if ok:
+        assert row is not None
+        token: str = row.public_token
+        return token
+    until = attempts.blocked_until([*wrong, now], now=now, limit=limit)
+    if until is not None:
+        attempts.note_block(wanted, address=address, until=until, limit=limit)
+    raise _miss()
+
+
+def _matches(secrets: tuple[str, str], digits: str) -> bool:
+    # Both compared every time, in constant time: how long a miss takes tells nothing either.
+    hits = [hmac.compare_digest(s[-4:].encode(), digits.encode()) for s in secrets]
+    return any(hits)
+
+
+def _miss() -> NotFound:
+    return NotFound(MISS, code="dossier_not_found")
 
 
 def _public(d: Any, history: tuple[PublicEvent, ...], *, now: datetime) -> PublicDossier:

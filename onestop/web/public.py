@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from onestop import db
 from onestop.errors import NotFound
@@ -64,22 +65,60 @@ def procedure(code: str) -> Any:
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])
-@db.read_only
 def lookup_form() -> Any:
-    """The code and the last 4 digits of the phone or ID number (POST: they stay out of logs)."""
-    error = None
-    code = request.form.get("code", "").strip()
-    if request.method == "POST":
-        try:
-            dossier = lookup.by_code_and_digits(
-                db.session(), code=code, last_digits=request.form.get("digits", "")
-            )
-        except NotFound as exc:
-            error = exc.message
-        else:
-            return redirect(url_for("public.dossier", token=dossier.public_token))
-    status = 404 if error else 200
-    return render_template("lookup/form.html", code=code, error=error), status
+    """The code and the last 4 digits of the phone or ID number (POST: they stay out of logs).
+
+    Every try is recorded for the per-code guessing limit, so the POST writes, and a miss
+    (404) keeps its row."""
+    code = lookup.clean_code(request.form.get("code", ""))
+    if request.method == "GET":
+        return _lookup_page(code="", errors={}, status=200)
+    digits = request.form.get("digits", "").strip()
+    errors = _lookup_input_errors(code, digits)
+    if errors:
+        # Malformed, so not a secret: it stays in the field to be corrected.
+        return _lookup_page(code=code, digits=digits, errors=errors, status=422)
+    db.keep_on_error()
+    try:
+        token = lookup.by_code_and_digits(
+            db.session(),
+            code=code,
+            last_digits=digits,
+            address=request.remote_addr or "?",
+            now=now(),
+        )
+    except NotFound:
+        # The same words and status for an unknown code, wrong digits and a blocked code.
+        miss = _(
+            "Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập. Vui lòng kiểm tra lại, hoặc quét"
+            " mã QR trên giấy tiếp nhận và hẹn trả kết quả, hoặc hỏi tại Bộ phận Một cửa."
+        )
+        return _lookup_page(code=code, errors={}, miss=miss, status=404)
+    return redirect(url_for("public.dossier", token=token))
+
+
+def _lookup_input_errors(code: str, digits: str) -> dict[str, str]:
+    """What was typed wrong, beside its field: a typing mistake is not a guess."""
+    errors: dict[str, str] = {}
+    if not code:
+        errors["code"] = _("Nhập mã hồ sơ in trên giấy tiếp nhận và hẹn trả kết quả.")
+    elif not lookup.code_well_formed(code):
+        errors["code"] = _(
+            "Mã hồ sơ không đúng dạng: mã có dạng 000.01.31.H21-261125-0001, in trên giấy"
+            " tiếp nhận và hẹn trả kết quả."
+        )
+    if not digits:
+        errors["digits"] = _("Nhập 4 số cuối của số điện thoại hoặc số định danh cá nhân.")
+    elif not lookup.digits_well_formed(digits):
+        errors["digits"] = _("Nhập đúng 4 chữ số (0-9), ví dụ 5678.")
+    return errors
+
+
+def _lookup_page(
+    *, code: str, errors: dict[str, str], status: int, digits: str = "", miss: str = ""
+) -> Any:
+    context = {"code": code, "digits": digits, "errors": errors, "miss": miss}
+    return render_template("lookup/form.html", **context), status
 
 
 @bp.get("/tra-cuu/<token>")
