@@ -95,14 +95,32 @@ def begin_write(session: Session) -> None:
         session.connection(execution_options={"sqlite_immediate": True})
 
 
+def private_file(path: Path) -> Callable[..., None]:
+    """A connect hook keeping the database file readable by this account only (0600): it holds
+    every applicant's ID number and phone. SQLite creates the file at the first connection
+    (with the umask's mode) and gives its -wal and -shm files the file's mode. The folder is
+    created 0700 when it does not exist."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+
+    def make_private(*_args: Any) -> None:
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except FileNotFoundError:  # an in-memory or not yet written database
+            pass
+
+    return make_private
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files get WAL mode and their folder is created."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_connect)
+        if parsed.database and parsed.database != ":memory:":
+            event.listen(engine, "connect", private_file(Path(parsed.database)))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)

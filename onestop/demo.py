@@ -55,7 +55,7 @@ def format_logins(logins: list[tuple[str, str, str]]) -> str:
 
 def save_logins(instance: Path, logins: list[tuple[str, str, str]]) -> Path:
     """Keep the generated passwords beside the demo database, readable by its owner only."""
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = instance / "demo-logins.txt"
     with path.open("a", encoding="utf-8") as out:
         out.write(format_logins(logins) + "\n")

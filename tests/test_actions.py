@@ -225,9 +225,11 @@ def snapshot(session, dossier):
         ("transfer", {"to_agency": "9.9.9"}, 422, "agency_not_found"),
         ("transfer", {"to_agency": OFFICE}, 422, "same_agency"),
         ("apologize", {"note": "x", "new_due_at": "2026-11-20T17:00"}, 422, "invalid"),
-        ("apologize", {"note": "x", "new_due_at": "hôm qua"}, 422, "invalid_date"),
+        ("apologize", {"note": "x", "new_due_at": "hôm qua"}, 422, "validation_failed"),
         ("request_supplement", {"note": "x"}, 422, "validation_failed"),
-        ("request_supplement", {"note": ["x"], "documents": ["a"]}, 422, "invalid"),
+        ("request_supplement", {"note": ["x"], "documents": ["a"]}, 422, "validation_failed"),
+        ("request_supplement", {"note": "x\x00", "documents": ["a"]}, 422, "validation_failed"),
+        ("apologize", {"note": "x", "new_due_at": "9999-01-01T09:00"}, 422, "validation_failed"),
     ],
 )
 def test_refused_actions_change_nothing(api, session, received, action, body, status, code):

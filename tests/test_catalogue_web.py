@@ -120,10 +120,20 @@ def test_api_unknown_procedure_is_404(client, token):
     }
 
 
-def test_api_bad_paging_is_422(client, token):
-    response = client.get("/api/v1/procedures?per_page=abc", headers=bearer(token()))
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("per_page=abc", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=99999999999999999999", "page"),
+        ("q=a%00b", "q"),
+    ],
+)
+def test_api_bad_query_is_422_beside_the_parameter(client, token, query, field):
+    response = client.get(f"/api/v1/procedures?{query}", headers=bearer(token()))
     assert response.status_code == 422
-    assert response.json["error"]["code"] == "invalid_page"
+    error = response.json["error"]
+    assert error["code"] == "validation_failed" and field in error["fields"]
 
 
 def test_api_unknown_route_is_json_404(client, token):

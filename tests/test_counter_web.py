@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 import re
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook

@@ -46,3 +46,60 @@ def test_personal_data_is_never_cached(client, auth, session, make_user, token):
     for path in ("/counter/", f"/counter/ho-so/{dossier.code}", "/counter/so-theo-doi.xlsx"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
     assert client.get(f"/tra-cuu/{dossier.public_token}").headers["Cache-Control"] == "no-store"
+
+
+def test_links_never_follow_the_host_header(client, token):
+    from tests.factories import intake_data
+
+    headers = {"Authorization": f"Bearer {token('officer', agency_code=OFFICE)}"}
+    response = client.post(
+        "/api/v1/dossiers",
+        json=intake_data(),
+        headers=headers,
+        base_url="http://evil.example",
+    )
+    assert response.status_code == 201
+    assert response.json["receipt_url"].startswith("http://127.0.0.1:5000/api/v1/")
+    assert response.json["lookup_url"].startswith("http://127.0.0.1:5000/tra-cuu/")
+
+
+def test_the_sqlite_file_and_its_folder_are_private(tmp_path):
+    from onestop import db
+
+    url = f"sqlite:///{tmp_path / 'new' / 'onestop.db'}"
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x)")
+        conn.commit()
+    engine.dispose()
+    assert (tmp_path / "new" / "onestop.db").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+
+
+def test_an_existing_world_readable_file_is_made_private(tmp_path):
+    from onestop import db
+
+    path = tmp_path / "old.db"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    engine = db.make_engine(f"sqlite:///{path}")
+    engine.connect().close()
+    engine.dispose()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_access_log_cuts_the_qr_token(client, session, make_user, caplog):
+    officer, _ = make_user("officer", agency_code=OFFICE)
+    dossier = make_dossier(session, officer)
+    session.commit()
+    with caplog.at_level("INFO", logger="onestop.access"):
+        assert client.get(f"/tra-cuu/{dossier.public_token}").status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "onestop.access"]
+    assert lines and f"/tra-cuu/{dossier.public_token[:4]}…" in lines[-1]
+    assert dossier.public_token not in "\n".join(lines)
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy

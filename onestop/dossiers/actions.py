@@ -25,6 +25,7 @@ from onestop.catalogue.models import Procedure
 from onestop.db import begin_write
 from onestop.dossiers import clock
 from onestop.dossiers.models import Dossier, DossierDocument, DossierEvent
+from onestop.dossiers.requests import ActionRequest
 from onestop.dossiers.states import ENDED, TRANSITIONS, Action, Status
 from onestop.dossiers.validation import Checker
 from onestop.errors import Conflict, DomainError, Invalid, NotFound
@@ -79,6 +80,18 @@ class Change:
     asked: Asked
     checker: Checker = field(default_factory=Checker)
     note: str | None = None  # what the audit event says, when the effect words it
+
+
+def asked_from(body: ActionRequest) -> Asked:
+    """What a checked request (the API's JSON or the dossier page's form) asks of an action."""
+    return Asked(
+        note=body.note or None,
+        to_agency=body.to_agency or None,
+        new_due_at=body.new_due_at,
+        documents=[p.model_dump() for p in body.documents],
+        returned_to=body.returned_to or None,
+        method=body.method,
+    )
 
 
 def parse_action(name: object) -> Action:

@@ -116,6 +116,9 @@ class IdempotencyKey(SQLModel, table=True):
     key: str = Field(max_length=100)
     dossier_id: int = Field(foreign_key="dossier.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # SHA-256 of what was asked: the same key with another request is refused, not answered
+    # with the first request's dossier. Empty for keys recorded before it was kept.
+    fingerprint: str | None = Field(default=None, max_length=64)
 
 
 def _refuse_change(_mapper: Any, _connection: Any, target: DossierEvent) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -18,8 +21,9 @@ from onestop.catalogue.queries import Names, get_agency, get_procedure
 from onestop.dossiers import actions, clock
 from onestop.dossiers.codes import next_code, public_token
 from onestop.dossiers.models import Dossier, DossierDocument, IdempotencyKey
+from onestop.dossiers.requests import INTAKE_MESSAGES, IntakeRequest
 from onestop.dossiers.states import Action
-from onestop.dossiers.validation import Checker, ValidationFailed
+from onestop.dossiers.validation import Checker, ValidationFailed, pydantic_errors
 from onestop.errors import Conflict, Invalid, NotFound
 
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Qua bưu chính"}
@@ -55,41 +59,49 @@ class Intake:
     commune_code: str | None = None
 
 
-def check_intake(session: Session, data: Mapping[str, Any], *, actor: User) -> Intake:
+def check_intake(
+    session: Session, data: Mapping[str, Any] | IntakeRequest, *, actor: User
+) -> Intake:
     """Check every field at once; raise ValidationFailed (422) naming each wrong field, or
-    Forbidden (403) for an agency the actor may not receive at."""
+    Forbidden (403) for an agency the actor may not receive at. `data` is a form's or a
+    client's request, or one the API's model has checked already."""
+    if isinstance(data, IntakeRequest):
+        return _checked_intake(session, data, actor=actor)
+    try:
+        asked = IntakeRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = pydantic_errors(exc, messages=INTAKE_MESSAGES)
+        # The procedure is named beside the other fields, even when they are wrong too.
+        code = data.get("procedure_code")
+        if "procedure_code" not in errors and isinstance(code, str):
+            c = Checker(errors)
+            _checked_procedure(session, c, code)
+        raise ValidationFailed(errors) from None
+    return _checked_intake(session, asked, actor=actor)
+
+
+def _checked_intake(session: Session, asked: IntakeRequest, *, actor: User) -> Intake:
+    """What the model cannot know: the procedure, the agency and the commune exist."""
     c = Checker()
-    procedure = _checked_procedure(session, c, data.get("procedure_code"))
-    agency = receiving_agency(session, actor=actor, procedure=procedure, named=data.get("agency"))
-    channel = str(data.get("channel") or "in_person")
-    if channel not in CHANNELS:
-        c.fail("channel", "Hình thức nộp không hợp lệ.")
-    applicant = data.get("applicant") or {}
-    if not isinstance(applicant, Mapping):
-        c.fail("applicant", "Thiếu thông tin người nộp.")
-        applicant = {}
-    owner = c.name("applicant.full_name", applicant.get("full_name"), "họ và tên")
-    submitter = data.get("submitter") or {}
+    procedure = _checked_procedure(session, c, asked.procedure_code)
+    agency = receiving_agency(session, actor=actor, procedure=procedure, named=asked.agency)
+    owner = asked.applicant
+    submitter = asked.submitter
     intake = Intake(
         procedure=procedure,  # type: ignore[arg-type]  # None only if c.done() raises below
         agency=agency,
-        channel=channel,
-        owner_name=owner,
-        owner_id_number=c.id_number("applicant.id_number", applicant.get("id_number")),
-        owner_phone=c.phone("applicant.phone", applicant.get("phone")) or "",
-        owner_email=c.email("applicant.email", applicant.get("email")),
-        owner_address=c.text("applicant.address", applicant.get("address"), limit=300),
-        submitter_name=(
-            c.name("submitter.full_name", submitter.get("full_name"), "họ tên người nộp")
-            if submitter.get("full_name")
-            else owner
-        ),
-        submitter_phone=c.phone("submitter.phone", submitter.get("phone"), required=False),
-        documents=_checked_documents(c, data.get("documents")),
-        sets=c.count("sets", data.get("sets"), minimum=1),
-        result_place=c.text("result_place", data.get("result_place"), limit=300)
-        or f"Tại {agency.name}",
-        commune_code=_checked_commune(session, c, data.get("commune"), agency),
+        channel=asked.channel,
+        owner_name=owner.full_name,
+        owner_id_number=owner.id_number,
+        owner_phone=owner.phone,
+        owner_email=owner.email,
+        owner_address=owner.address or None,
+        submitter_name=(submitter.full_name if submitter else None) or owner.full_name,
+        submitter_phone=submitter.phone if submitter else None,
+        documents=tuple(DocumentCount(**d.model_dump()) for d in asked.documents),
+        sets=asked.sets,
+        result_place=asked.result_place or f"Tại {agency.name}",
+        commune_code=_checked_commune(session, c, asked.commune, agency),
     )
     c.done()
     return intake
@@ -124,34 +136,15 @@ def _checked_commune(session: Session, c: Checker, named: Any, agency: Agency) -
     return found.code
 
 
-def _checked_procedure(session: Session, c: Checker, code: Any) -> Procedure | None:
+def _checked_procedure(session: Session, c: Checker, code: str) -> Procedure | None:
     if not code:
         c.fail("procedure_code", "Chọn thủ tục.")
         return None
     try:
-        return get_procedure(session, str(code))
+        return get_procedure(session, code)
     except NotFound:  # reported beside the field, with the other fields' errors
         c.fail("procedure_code", f"Không có thủ tục mã {code}.")
         return None
-
-
-def _checked_documents(c: Checker, raw: Any) -> tuple[DocumentCount, ...]:
-    if raw in (None, ""):
-        return ()
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        c.fail("documents", "Danh sách giấy tờ không hợp lệ.")
-        return ()
-    out = []
-    for i, item in enumerate(raw):
-        item = item if isinstance(item, Mapping) else {}
-        key = f"documents.{i}"
-        name = c.text(f"{key}.name", item.get("name"), limit=500, required="Nhập tên giấy tờ.")
-        counts = {
-            k: c.count(f"{key}.{k}", item.get(k))
-            for k in ("originals", "certified_copies", "photocopies")
-        }
-        out.append(DocumentCount(name=name or "", **counts))
-    return tuple(out)
 
 
 def processing_time(procedure: Procedure, channel: str) -> dict[str, Any] | None:
@@ -195,8 +188,9 @@ def intake(
     (Mẫu 03). A repeated idempotency key returns the dossier already recorded."""
     if outcome not in OUTCOMES:
         raise Invalid("Kết quả tiếp nhận không hợp lệ.", field="outcome")
+    asked = fingerprint(request, outcome, reason, missing)
     if idempotency_key:
-        earlier = _earlier(session, actor, idempotency_key)
+        earlier = _earlier(session, actor, idempotency_key, asked)
         if earlier is not None:
             return earlier
     # A savepoint: an outcome refused (a reason missing) leaves no row and uses no code.
@@ -207,7 +201,7 @@ def intake(
             session.add(DossierDocument(dossier_id=dossier.id, position=position, **vars(doc)))
         _record_outcome(session, dossier, outcome, actor, calendar, now, reason, missing)
     if idempotency_key:
-        _remember(session, actor, idempotency_key, dossier, now)
+        _remember(session, actor, idempotency_key, dossier, now, asked)
     return dossier
 
 
@@ -241,19 +235,50 @@ def _record_outcome(
         ) from None
 
 
-def _earlier(session: Session, actor: User, key: str) -> Dossier | None:
+def fingerprint(
+    request: Intake, outcome: Action, reason: str | None, missing: Sequence[Mapping[str, Any]]
+) -> str:
+    """What was asked, as a digest: the same key must come with the same request."""
+    asked = {
+        "procedure": request.procedure.code,
+        "agency": request.agency.code,
+        "outcome": outcome.value,
+        "reason": reason,
+        "missing": [dict(m) for m in missing],
+    } | {k: v for k, v in vars(request).items() if k not in ("procedure", "agency")}
+    canonical = json.dumps(asked, sort_keys=True, default=vars, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _earlier(session: Session, actor: User, key: str, asked: str) -> Dossier | None:
     row = session.exec(
         select(IdempotencyKey).where(IdempotencyKey.user_id == actor.id, IdempotencyKey.key == key)
     ).first()
-    return session.get(Dossier, row.dossier_id) if row else None
+    if row is None:
+        return None
+    if row.fingerprint is not None and row.fingerprint != asked:
+        raise Invalid(
+            "Idempotency-Key này đã dùng cho một yêu cầu khác; dùng một khóa mới cho mỗi hồ sơ.",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
+    return session.get(Dossier, row.dossier_id)
 
 
-def _remember(session: Session, actor: User, key: str, dossier: Dossier, now: datetime) -> None:
+def _remember(
+    session: Session, actor: User, key: str, dossier: Dossier, now: datetime, asked: str
+) -> None:
     assert actor.id is not None and dossier.id is not None
     try:
         with session.begin_nested():
             session.add(
-                IdempotencyKey(user_id=actor.id, key=key, dossier_id=dossier.id, created_at=now)
+                IdempotencyKey(
+                    user_id=actor.id,
+                    key=key,
+                    dossier_id=dossier.id,
+                    created_at=now,
+                    fingerprint=asked,
+                )
             )
     except IntegrityError as exc:
         # Another request with the same key won the race: this one must not be recorded.

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
+from onestop import fields
 from onestop.errors import ErrorResponse, Invalid
 
-ID_NUMBER = re.compile(r"^\d{12}$")
-# Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x + 8 digits).
-PHONE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_NAME = 200
-MAX_ADDRESS = 300
-MAX_COUNT = 99
+M = TypeVar("M", bound=BaseModel)
+
+MAX_NAME = fields.NAME
+MAX_ADDRESS = fields.ADDRESS
+MAX_COUNT = fields.MAX_COUNT
+normalise_phone = fields.normalise_phone
+
+# Messages for pydantic's own error types (ours carry their Vietnamese message already).
+_BUILT_IN = {
+    "missing": "Bắt buộc.",
+    "string_type": "Phải là một chuỗi ký tự.",
+    "model_type": "Phải là một đối tượng.",
+    "model_attributes_type": "Phải là một đối tượng.",
+    "dict_type": "Phải là một đối tượng.",
+    "list_type": "Phải là một danh sách.",
+    "too_long": "Tối đa {max_length} mục.",
+    "literal_error": "Giá trị không hợp lệ.",
+    "enum": "Giá trị không hợp lệ.",
+    "union_tag_invalid": "Giá trị không hợp lệ.",
+}
 
 
 class ValidationFailed(Invalid):
@@ -33,70 +49,82 @@ class ValidationFailed(Invalid):
         return body
 
 
-def normalise_phone(raw: str) -> str:
-    digits = re.sub(r"[\s.\-()]", "", raw)
-    return "0" + digits[3:] if digits.startswith("+84") else digits
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """`("applicant", "full_name")` -> "applicant.full_name"."""
+    return ".".join(str(p) for p in loc)
 
 
-def normalise_name(raw: str) -> str:
-    return " ".join(raw.split())
+def pydantic_errors(
+    exc: ValidationError, *, messages: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each wrong field with its Vietnamese message; `messages` words a field's own case
+    (e.g. "Nhập họ và tên." for a missing name, "Hình thức nộp không hợp lệ." for a channel)."""
+    own = messages or {}
+    errors: dict[str, str] = {}
+    for error in exc.errors(include_url=False):
+        path = field_path(error["loc"]) or "body"
+        kind = error["type"]
+        if path in own and (kind == "missing" or kind not in _OURS):
+            text = own[path]
+        elif kind in _OURS:
+            text = error["msg"]
+        else:
+            text = _BUILT_IN.get(kind, "Giá trị không hợp lệ.").format(**(error.get("ctx") or {}))
+        errors.setdefault(path, text)
+    return errors
+
+
+# Error types raised by onestop.fields, whose messages are already meant for people.
+_OURS = frozenset(
+    {
+        "text_control",
+        "text_too_long",
+        "person_name",
+        "id_number",
+        "phone",
+        "email",
+        "agency_code",
+        "count",
+        "count_range",
+        "date_range",
+        "datetime_parsing",
+        "string_type",
+        "missing",
+    }
+)
+
+
+def parse(model: type[M], data: Any, *, messages: Mapping[str, str] | None = None) -> M:
+    """`data` checked by `model`, or ValidationFailed (422) naming every wrong field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(pydantic_errors(exc, messages=messages)) from None
 
 
 @dataclass
 class Checker:
-    """Collects every field's error, so a form shows them all at once."""
+    """Collects every field's error, so a form shows them all at once: for the checks that
+    depend on the action or on the database, after the request's model has checked the types."""
 
     errors: dict[str, str] = field(default_factory=dict)
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
-    def name(self, key: str, value: Any, label: str) -> str:
-        text = normalise_name(str(value or ""))
-        if not text:
-            self.fail(key, f"Nhập {label}.")
-        elif len(text) > MAX_NAME or any(c.isdigit() for c in text):
-            self.fail(key, f"{label.capitalize()} không hợp lệ.")
-        return text
-
-    def id_number(self, key: str, value: Any) -> str:
-        text = re.sub(r"\s", "", str(value or ""))
-        # The first three digits are the province of birth registration: 001 to 096.
-        if not ID_NUMBER.match(text) or not 1 <= int(text[:3]) <= 96:
-            self.fail(key, "Số định danh cá nhân gồm đúng 12 chữ số.")
-        return text
-
-    def phone(self, key: str, value: Any, *, required: bool = True) -> str | None:
-        text = normalise_phone(str(value or ""))
-        if not text and not required:
-            return None
-        if not PHONE.match(text):
-            self.fail(key, "Số điện thoại không đúng (ví dụ 0912345678).")
-        return text
-
-    def email(self, key: str, value: Any) -> str | None:
-        text = str(value or "").strip()
-        if text and (len(text) > MAX_NAME or not EMAIL.match(text)):
-            self.fail(key, "Địa chỉ email không đúng.")
-        return text or None
-
     def text(self, key: str, value: Any, *, limit: int, required: str | None = None) -> str | None:
-        text = " ".join(str(value or "").split())
+        if value is not None and not isinstance(value, str):
+            self.fail(key, "Phải là một chuỗi ký tự.")
+            return None
+        if value and fields.bad_character(value, multiline=True):
+            self.fail(key, "Có ký tự không được phép.")
+            return None
+        text = " ".join((value or "").split())
         if not text and required:
             self.fail(key, required)
         elif len(text) > limit:
             self.fail(key, f"Tối đa {limit} ký tự.")
         return text or None
-
-    def count(self, key: str, value: Any, *, minimum: int = 0) -> int:
-        try:
-            number = int(value if value not in (None, "") else minimum)
-        except (TypeError, ValueError):
-            self.fail(key, "Nhập một số.")
-            return minimum
-        if not minimum <= number <= MAX_COUNT:
-            self.fail(key, f"Từ {minimum} đến {MAX_COUNT}.")
-        return number
 
     def done(self) -> None:
         if self.errors:

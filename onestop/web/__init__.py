@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
@@ -112,16 +114,58 @@ def _csrf_error(exc: CSRFError) -> Any:
 
 
 PRIVATE_TYPES = frozenset({"application/pdf", "application/json", XLSX})
+# Scripts, styles and images from this site only: no inline script or style anywhere (the QR
+# code on the public page is a data: image). A page injected with markup can run nothing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+access_log = logging.getLogger("onestop.access")
+# Paths whose last part is a secret: the QR page's token.
+_SECRET_PATH = re.compile(r"^(/tra-cuu/)([^/]{4})[^/]*")
 
 
 def _security_headers(response: Any) -> Any:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    # Staff pages, the forms, the exports and the API carry ID numbers and phones: no browser
-    # or proxy may keep them. (A staff login is the session's `_user_id`: no query needed.)
-    if "_user_id" in session or response.mimetype in PRIVATE_TYPES:
-        response.headers["Cache-Control"] = "no-store"
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # Staff pages, the forms, the exports and the API carry ID numbers and phones, and the QR
+    # page's address is its secret: no browser or proxy may keep them. (A staff login is the
+    # session's `_user_id`: no query needed.)
+    if (
+        "_user_id" in session
+        or response.mimetype in PRIVATE_TYPES
+        or request.path.startswith("/tra-cuu/")
+    ):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def shown_path(path: str) -> str:
+    """`path` as logs may show it: the QR token cut to its first four characters."""
+    return _SECRET_PATH.sub(r"\1\2…", path)
+
+
+def _access_log(response: Any) -> Any:
+    """One line per request, with the path's secrets cut: the server's own access log stays
+    off (docs/operations.md), this one replaces it."""
+    access_log.info(
+        "%s %s %s %s",
+        request.remote_addr,
+        request.method,
+        shown_path(request.path),
+        response.status_code,
+    )
     return response
 
 
@@ -160,12 +204,58 @@ def _fast_gettext(app: Flask) -> None:
     env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)
 
 
+# No request needs more: the largest intake the limits allow (onestop/fields.py) is under 50 kB.
+# Online submissions with files set their own limit on their route.
+MAX_BODY = 1024 * 1024
+
+
+class StrictJSON(DefaultJSONProvider):
+    """JSON as RFC 8259 defines it: no NaN or Infinity, and nesting deep enough to exhaust
+    the parser's stack is malformed too, never a 500."""
+
+    ensure_ascii = False  # Vietnamese stays readable
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = super().loads(s, parse_constant=_refuse_constant, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        if _has_lone_surrogate(value):
+            # `"\ud800"` parses, but no database or answer can hold it.
+            raise ValueError("lone surrogate in a JSON string")
+        return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode()
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def init_app(app: Flask) -> None:
     from onestop.web import admin, admin_users, api, auth, counter, desk, public, tools
 
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
     )
+    app.json = StrictJSON(app)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -192,6 +282,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
+    app.after_request(_access_log)
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.filters["iso_vn"] = iso_vn
     app.jinja_env.globals.update(

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
 
 from onestop import db
 from onestop.accounts import policy
 from onestop.accounts.services import record_token_use, user_for_token
-from onestop.calendar import as_vietnam
 from onestop.catalogue import queries
 from onestop.dossiers import actions, services
 from onestop.dossiers import queries as dossier_queries
 from onestop.dossiers.models import Dossier
+from onestop.dossiers.requests import (
+    ActionRequest,
+    DossierListQuery,
+    IntakeRequest,
+    ProcedureListQuery,
+)
 from onestop.dossiers.states import Action
 from onestop.errors import Invalid, Unauthorized
 from onestop.receipts import build
 from onestop.routing import services as routing
-from onestop.web.common import current_calendar, now, pdf_response
+from onestop.web import openapi
+from onestop.web.common import current_calendar, external_url, now, pdf_response
+from onestop.web.openapi import Error, answers, spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_PER_PAGE = 200
+# The API's description holds no data: tools and people read it without a token.
+OPEN_ENDPOINTS = frozenset({"api.openapi_document", "api.openapi_page"})
 
 
 @bp.before_request
@@ -31,6 +39,8 @@ def _authenticate() -> Any:
     """The token's active user in `g.api_user`, or 401 with the WWW-Authenticate of RFC 6750:
     `error="invalid_token"` when a token was given but is unknown, expired or revoked, or
     its user is disabled."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     given = scheme.lower() == "bearer" and bool(token.strip())
@@ -50,19 +60,27 @@ def _authenticate() -> Any:
     return None
 
 
-def _page_args() -> tuple[int, int]:
+@bp.before_request
+def _json_only() -> None:
+    """A body the API can read, or one clear refusal before anything else looks at it."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if not request.is_json:
+        raise Invalid(
+            "Nội dung phải là JSON (Content-Type: application/json).", code="malformed_json"
+        )
     try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 50))
-    except ValueError as exc:
-        raise Invalid("page và per_page phải là số nguyên.", code="invalid_page") from exc
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise Invalid(f"page ≥ 1, 1 ≤ per_page ≤ {MAX_PER_PAGE}.", code="invalid_page")
-    return page, per_page
+        body = request.get_json()
+    except BadRequest:
+        body = None
+    if not isinstance(body, dict):
+        raise Invalid("Nội dung phải là một đối tượng JSON.", code="malformed_json")
 
 
 @bp.get("/agencies")
+@spec.validate(resp=answers(HTTP_200=openapi.AgencyList), tags=["catalogue"])
 def agencies() -> Any:
+    """The agencies: the province's centre, departments, communes' committees."""
     session = db.session()
     names = queries.Names(session)
     items = [queries.agency_dict(a, names) for a in queries.list_agencies(session)]
@@ -70,23 +88,22 @@ def agencies() -> Any:
 
 
 @bp.get("/procedures")
-def procedures() -> Any:
+@spec.validate(resp=answers(HTTP_200=openapi.ProcedureList), tags=["catalogue"])
+def procedures(query: ProcedureListQuery) -> Any:
+    """Search the catalogue by code or name, without regard to diacritics."""
     session = db.session()
-    page, per_page = _page_args()
     rows, total = queries.search_procedures(
-        session,
-        q=request.args.get("q", ""),
-        field=request.args.get("field"),
-        page=page,
-        per_page=per_page,
+        session, q=query.q, field=query.field, page=query.page, per_page=query.per_page
     )
     names = queries.Names(session)
     items = [queries.procedure_summary(p, names) for p in rows]
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {"items": items, "total": total, "page": query.page, "per_page": query.per_page}
 
 
 @bp.get("/procedures/<code>")
+@spec.validate(resp=answers(HTTP_200=openapi.Procedure, HTTP_404=Error), tags=["catalogue"])
 def procedure(code: str) -> Any:
+    """One procedure with its documents, times, fees and routing plan."""
     session = db.session()
     return queries.procedure_detail(queries.get_procedure(session, code), queries.Names(session))
 
@@ -94,20 +111,16 @@ def procedure(code: str) -> Any:
 # Dossiers
 
 
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid("Nội dung phải là một đối tượng JSON.", code="malformed_json")
-    return body
-
-
 @bp.post("/dossiers")
-def create_dossier() -> Any:
+@spec.validate(
+    resp=answers(HTTP_201=openapi.DossierCreated, HTTP_200=openapi.DossierCreated),
+    tags=["dossiers"],
+)
+def create_dossier(json: IntakeRequest) -> Any:
     """Receive a dossier (Mẫu 01); `Idempotency-Key` makes a retried POST harmless."""
     policy.check_open(g.api_user, "counter")
-    body = _json_body()
     session = db.session()
-    checked = services.check_intake(session, body, actor=g.api_user)
+    checked = services.check_intake(session, json, actor=g.api_user)
     key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
     dossier = services.intake(
         session,
@@ -121,18 +134,18 @@ def create_dossier() -> Any:
     summary = dossier_queries.dossier_summary(dossier, now=now())
     body = summary | {
         "lookup_url": build.lookup_url(dossier),
-        "receipt_url": url_for(
-            "api.dossier_form", code=dossier.code, form="receipt", _external=True
-        ),
+        "receipt_url": external_url("api.dossier_form", code=dossier.code, kind="receipt"),
     }
     return body, 201, {"Location": url_for("api.dossier", code=dossier.code)}
 
 
 @bp.post("/dossiers/<code>/actions")
-def dossier_action(code: str) -> Any:
+@spec.validate(
+    resp=answers(HTTP_200=openapi.Dossier, HTTP_404=Error, HTTP_409=Error), tags=["dossiers"]
+)
+def dossier_action(code: str, json: ActionRequest) -> Any:
     """One action of the state machine on one dossier (docs/domain.md#actions)."""
-    body = _json_body()
-    action = actions.parse_action(body.get("action"))
+    action = actions.parse_action(json.action)
     row = actions.perform(
         db.session(),
         code=code,
@@ -140,56 +153,27 @@ def dossier_action(code: str) -> Any:
         actor=g.api_user,
         now=now(),
         calendar=current_calendar(),
-        asked=_asked(body),
+        asked=actions.asked_from(json),
     )
     return _detail(row)
 
 
-def _asked(body: dict[str, Any]) -> actions.Asked:
-    documents = body.get("documents") or []
-    if not isinstance(documents, list):
-        raise Invalid("documents phải là một danh sách.", field="documents")
-    texts = {n: body.get(n) for n in ("note", "to_agency", "returned_to", "method")}
-    for name, value in texts.items():
-        if value is not None and not isinstance(value, str):
-            raise Invalid(f"{name} phải là một chuỗi.", field=name)
-    return actions.Asked(
-        **texts,
-        new_due_at=_instant("new_due_at", body.get("new_due_at")),
-        documents=documents,
-    )
-
-
-def _instant(name: str, raw: Any) -> datetime | None:
-    """An ISO 8601 instant; without an offset it is Vietnam time."""
-    if raw in (None, ""):
-        return None
-    try:
-        return as_vietnam(datetime.fromisoformat(str(raw)))
-    except ValueError as exc:
-        raise Invalid(f"{name}: thời điểm không hợp lệ.", code="invalid_date", field=name) from exc
-
-
-def _parse_time(name: str) -> datetime | None:
-    return _instant(name, request.args.get(name))
-
-
 @bp.get("/dossiers")
-def list_dossiers() -> Any:
-    page, per_page = _page_args()
-    agency = policy.list_scope(g.api_user, request.args.get("agency") or None)
-    status = request.args.get("status", type=int)
+@spec.validate(resp=answers(HTTP_200=openapi.DossierList), tags=["dossiers"])
+def list_dossiers(query: DossierListQuery) -> Any:
+    """The dossiers this token may see, newest first; `from`/`to` bound the submission time."""
+    agency = policy.list_scope(g.api_user, query.agency or None)
     rows, total = dossier_queries.list_dossiers(
         db.session(),
         agency=agency,
-        status=status,
-        received_from=_parse_time("from"),
-        received_to=_parse_time("to"),
-        page=page,
-        per_page=per_page,
+        status=query.status,
+        received_from=query.from_,
+        received_to=query.to,
+        page=query.page,
+        per_page=query.per_page,
     )
     items = [dossier_queries.dossier_summary(d, now=now()) for d in rows]
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {"items": items, "total": total, "page": query.page, "per_page": query.per_page}
 
 
 def _visible(code: str) -> Any:
@@ -205,10 +189,27 @@ def _detail(row: Dossier) -> dict[str, Any]:
 
 
 @bp.get("/dossiers/<code>")
+@spec.validate(resp=answers(HTTP_200=openapi.Dossier, HTTP_404=Error), tags=["dossiers"])
 def dossier(code: str) -> Any:
+    """One dossier with its history and its steps between agencies."""
     return _detail(_visible(code))
 
 
-@bp.get("/dossiers/<code>/<form>.pdf")
-def dossier_form(code: str, form: str) -> Any:
-    return pdf_response(db.session(), _visible(code), form)
+@bp.get("/dossiers/<code>/<kind>.pdf")
+@spec.validate(resp=answers(HTTP_200=None, HTTP_404=Error), tags=["forms"])
+def dossier_form(code: str, kind: str) -> Any:
+    """A printed form as PDF: receipt, supplement, refusal, apology, stop-notice,
+    control-sheet."""
+    return pdf_response(db.session(), _visible(code), kind)
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Any:
+    """The OpenAPI 3.1 document of this API (no token needed: it holds no data)."""
+    return openapi.document()
+
+
+@bp.get("/docs")
+def openapi_page() -> Any:
+    """The same document for people to read: each operation, its fields and its answers."""
+    return render_template("api/docs.html", api=openapi.readable(openapi.document()))

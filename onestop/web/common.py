@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, url_for
 from sqlmodel import Session
 
 from onestop import db
@@ -25,6 +26,13 @@ def now() -> datetime:
     """The request's clock; tests may pin it with the NOW setting."""
     pinned = current_app.config.get("NOW")
     return pinned if pinned is not None else db.utcnow()
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link built on ONESTOP_BASE_URL, never on the request's `Host:` header (a
+    client could make the answer point anywhere)."""
+    base: str = current_app.config["BASE_URL"]
+    return base.rstrip("/") + url_for(endpoint, **values)
 
 
 def pdf_response(session: Session, row: Dossier, form: str) -> Response:

@@ -21,18 +21,19 @@ from flask_login import current_user
 
 from onestop import db
 from onestop.accounts import policy
-from onestop.calendar import VN_TZ, as_vietnam
+from onestop.calendar import VN_TZ
 from onestop.catalogue import queries as cq
 from onestop.dossiers import actions, search, services
 from onestop.dossiers import queries as dossiers
+from onestop.dossiers.requests import ACTION_MESSAGES, ActionRequest
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status, allowed_actions
-from onestop.dossiers.validation import ValidationFailed
+from onestop.dossiers.validation import ValidationFailed, parse
 from onestop.errors import DomainError, Invalid
 from onestop.receipts import build
 from onestop.routing import services as routing
 from onestop.web import intake_form
 from onestop.web.access import page
-from onestop.web.catalogue_views import detail_context, search_context
+from onestop.web.catalogue_views import detail_context, search_context, status
 from onestop.web.common import current_calendar, now, pdf_response
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
@@ -44,7 +45,7 @@ OUTCOMES = {o.value: o for o in services.OUTCOMES}
 def index() -> Any:
     """Keyboard first: the search box has the focus, Enter searches, Tab reaches the results."""
     context = search_context() if request.args.get("q") else {"q": "", "procedures": []}
-    return render_template("counter/index.html", **_home_context(), **context)
+    return render_template("counter/index.html", **_home_context(), **context), status(context)
 
 
 @bp.get("/tim-kiem")
@@ -147,7 +148,8 @@ def _page_number(raw: str) -> int:
 @page("staff")
 def catalogue() -> Any:
     """The staff catalogue: any staff member may search it."""
-    return render_template("catalogue/list.html", staff=True, **search_context())
+    context = search_context()
+    return render_template("catalogue/list.html", staff=True, **context), status(context)
 
 
 @bp.get("/procedures/<code>")
@@ -304,20 +306,16 @@ def _home_list() -> str:
 
 
 def _asked(form: Any) -> actions.Asked:
+    """The page's fields, checked by the model that checks the API's (the same limits and
+    messages); empty fields are fields not given."""
+    data: dict[str, Any] = {
+        name: form.get(name)
+        for name in ("action", "note", "to_agency", "returned_to", "method", "new_due_at")
+        if form.get(name, "").strip()
+    }
     papers = [line.strip() for line in form.get("documents", "").splitlines() if line.strip()]
-    raw_due = form.get("new_due_at", "").strip()
-    try:
-        new_due = as_vietnam(datetime.fromisoformat(raw_due)) if raw_due else None
-    except ValueError as exc:
-        raise Invalid("Ngày giờ không hợp lệ.", field="new_due_at") from exc
-    return actions.Asked(
-        note=form.get("note") or None,
-        to_agency=form.get("to_agency") or None,
-        returned_to=form.get("returned_to") or None,
-        method=form.get("method") or None,
-        new_due_at=new_due,
-        documents=[{"name": name} for name in papers],
-    )
+    checked = parse(ActionRequest, data | {"documents": papers}, messages=ACTION_MESSAGES)
+    return actions.asked_from(checked)
 
 
 @bp.get("/ho-so/<code>/<form>.pdf")

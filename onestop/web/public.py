@@ -13,7 +13,7 @@ from onestop.errors import NotFound
 from onestop.lookup import services as lookup
 from onestop.web import _translations as request_translations
 from onestop.web import limits, select_locale
-from onestop.web.catalogue_views import detail_context, search_context
+from onestop.web.catalogue_views import detail_context, search_context, status
 from onestop.web.common import now
 
 bp = Blueprint("public", __name__)
@@ -56,7 +56,8 @@ def home() -> Any:
 
 @bp.get("/thu-tuc")
 def catalogue() -> Any:
-    return render_template("catalogue/list.html", staff=False, **search_context())
+    context = search_context()
+    return render_template("catalogue/list.html", staff=False, **context), status(context)
 
 
 @bp.get("/thu-tuc/<code>")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from onestop import db
+from onestop import db, fields
 from onestop.calendar import VN_TZ, Unit
 from onestop.catalogue.queries import get_procedure
 from onestop.deadlines.cli import parse_amount
@@ -25,13 +25,24 @@ UNITS = {
 }
 
 
+# The longest time a procedure gives is well under a year; these bound what the calculator
+# (and the day-by-day explanation it prints) may be asked to count.
+MAX_AMOUNT = {"working_days": 500, "days": 730, "hours": 4000, "same_day": 0}
+
+
 def _received(raw: str) -> datetime:
     if not raw:
         return now()
     try:
-        return datetime.fromisoformat(raw).replace(tzinfo=VN_TZ)
+        when = datetime.fromisoformat(raw[:40]).replace(tzinfo=VN_TZ)
     except ValueError as exc:
         raise Invalid("Thời điểm tiếp nhận không hợp lệ.", field="received") from exc
+    if not fields.in_years(when.date()):
+        raise Invalid(
+            f"Thời điểm tiếp nhận phải trong khoảng {fields.FIRST_YEAR}-{fields.LAST_YEAR}.",
+            field="received",
+        )
+    return when
 
 
 def _duration(args: Any) -> tuple[str, str, str]:
@@ -50,7 +61,9 @@ def _duration(args: Any) -> tuple[str, str, str]:
     unit = args.get("unit", "working_days")
     if unit not in UNITS:
         raise Invalid("Đơn vị thời gian không hợp lệ.", field="unit")
-    value = "0" if unit == Unit.SAME_DAY else parse_amount(args.get("value", "") or "-")
+    value = "0" if unit == Unit.SAME_DAY else parse_amount(args.get("value", "")[:20] or "-")
+    if float(value) > MAX_AMOUNT[unit]:
+        raise Invalid(f"Tối đa {MAX_AMOUNT[unit]} {UNITS[unit]}.", field="value")
     return value, unit, f"{value.replace('.', ',')} {UNITS[unit]}"
 
 
@@ -70,4 +83,4 @@ def due_date() -> Any:
         except ValueError as exc:  # a whole number of calendar days, a too-far date
             context["errors"]["value"] = f"Không tính được: {exc}"
     context["default_received"] = now().astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M")
-    return render_template("tools/due_date.html", **context)
+    return render_template("tools/due_date.html", **context), 422 if context["errors"] else 200
