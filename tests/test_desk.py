@@ -170,7 +170,7 @@ def test_a_handler_of_another_agency_sees_none_of_them(client, auth, make_user, 
 
 def test_admins_see_every_agency_or_the_one_they_pick(client, auth, make_user, handed_on):
     admin, password = make_user("admin")
-    assert auth.login(admin.username, password).headers["Location"] == "/admin/lich"
+    assert auth.login(admin.username, password).headers["Location"] == "/admin/"
     every = rows(client.get("/desk/").get_data(as_text=True))
     assert {code for code, _ in every} == {
         handed_on[k] for k in ("soon", "overdue", "today", "later", "paused", "untimed")
@@ -196,7 +196,7 @@ def test_only_handlers_and_admins_open_the_desk(client, auth, make_user):
         ("officer", "/counter/"),
         ("handler", "/desk/"),
         ("supervisor", "/counter/so-theo-doi"),
-        ("admin", "/admin/lich"),
+        ("admin", "/admin/"),
     ],
 )
 def test_each_role_lands_on_its_home(client, auth, make_user, role, home):

@@ -102,9 +102,15 @@ def procedure_summary(p: Procedure, names: Names) -> dict[str, Any]:
     }
 
 
+# The catalogue editors' own notes: where each fact was read, the facts not found and those
+# to check for the province. Citizens and officers see what is published, never these; the
+# administrators read them on /admin/thu-tuc.
+INTERNAL_NOTES = ("sources", "unknown", "to_confirm")
+
+
 def procedure_detail(p: Procedure, names: Names) -> dict[str, Any]:
-    """Every Art. 8 component, with the routing plan's agencies named."""
-    data = dict(p.data)
+    """Every Art. 8 component, with the routing plan's agencies named; no internal note."""
+    data = {k: v for k, v in p.data.items() if k not in INTERNAL_NOTES}
     routing = [
         step | {"agency": step["agency"], "agency_name": names.agency(step["agency"])["name"]}
         for step in data.pop("routing")

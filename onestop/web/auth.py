@@ -65,7 +65,7 @@ HOMES = {
     Role.OFFICER: "counter.index",
     Role.HANDLER: "desk.index",
     Role.SUPERVISOR: "counter.logbook",  # until the supervisors' dashboard exists
-    Role.ADMIN: "admin.calendar",
+    Role.ADMIN: "admin.index",
 }
 
 
