@@ -57,7 +57,7 @@ format: $(VENV)/.test
 
 # After changing user-facing text: extract, merge into the English catalogue, compile.
 translations: $(VENV)/.app
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o /tmp/onestop-messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o /tmp/onestop-messages.pot .
 	$(VENV)/bin/pybabel update -i /tmp/onestop-messages.pot -d onestop/translations
 	$(VENV)/bin/pybabel compile -d onestop/translations
 

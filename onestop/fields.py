@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from onestop.i18n import N_
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Lengths, in characters.
@@ -72,7 +74,7 @@ def _refuse_characters(text: str, *, multiline: bool) -> None:
     if ch is not None:
         raise PydanticCustomError(
             "text_control",
-            "Có ký tự không được phép (U+{point}).",
+            N_("Có ký tự không được phép (U+{point})."),
             {"point": f"{ord(ch):04X}"},
         )
 
@@ -80,7 +82,7 @@ def _refuse_characters(text: str, *, multiline: bool) -> None:
 def _exact_text(value: Any) -> Any:
     # A list or a number is not a name: no silent str() of whatever was sent.
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "Phải là một chuỗi ký tự.")
+        raise PydanticCustomError("string_type", N_("Phải là một chuỗi ký tự."))
     return value
 
 
@@ -112,10 +114,10 @@ class Text:
         text = clean_paragraph(text) if self.multiline else clean_line(text)
         if len(text) > self.limit:
             raise PydanticCustomError(
-                "text_too_long", "Tối đa {limit} ký tự.", {"limit": self.limit}
+                "text_too_long", N_("Tối đa {limit} ký tự."), {"limit": self.limit}
             )
         if self.required and not text:
-            raise PydanticCustomError("missing", "Bắt buộc.")
+            raise PydanticCustomError("missing", N_("Bắt buộc."))
         return text
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
@@ -139,7 +141,7 @@ class Number:
         if not self.minimum <= number <= self.maximum:
             raise PydanticCustomError(
                 "count_range",
-                "Từ {minimum} đến {maximum}.",
+                N_("Từ {minimum} đến {maximum}."),
                 {"minimum": self.minimum, "maximum": self.maximum},
             )
         return number
@@ -153,9 +155,9 @@ class Number:
 
 def _person_name(value: str) -> str:
     if not value:
-        raise PydanticCustomError("missing", "Bắt buộc.")
+        raise PydanticCustomError("missing", N_("Bắt buộc."))
     if any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
-        raise PydanticCustomError("person_name", "Họ tên chỉ gồm chữ cái.")
+        raise PydanticCustomError("person_name", N_("Họ tên chỉ gồm chữ cái."))
     return value
 
 
@@ -166,7 +168,7 @@ def _id_number(value: str) -> str:
     text = re.sub(r"\s", "", value)
     # The first three digits are the province of birth registration: 001 to 096.
     if not ID_NUMBER.match(text) or not 1 <= int(text[:3]) <= 96:
-        raise PydanticCustomError("id_number", "Số định danh cá nhân gồm đúng 12 chữ số.")
+        raise PydanticCustomError("id_number", N_("Số định danh cá nhân gồm đúng 12 chữ số."))
     return text
 
 
@@ -181,7 +183,7 @@ def normalise_phone(raw: str) -> str:
 def _phone(value: str) -> str:
     text = normalise_phone(value)
     if not PHONE.match(text):
-        raise PydanticCustomError("phone", "Số điện thoại không đúng (ví dụ 0912345678).")
+        raise PydanticCustomError("phone", N_("Số điện thoại không đúng (ví dụ 0912345678)."))
     return text
 
 
@@ -205,7 +207,7 @@ def _email(value: str) -> str | None:
     if not value:
         return None
     if len(value) > EMAIL or not EMAIL_SHAPE.match(value):
-        raise PydanticCustomError("email", "Địa chỉ email không đúng.")
+        raise PydanticCustomError("email", N_("Địa chỉ email không đúng."))
     return value
 
 
@@ -214,7 +216,7 @@ Email = Annotated[str | None, BeforeValidator(_none_as_empty), Text(EMAIL), Afte
 
 def _agency_code(value: str) -> str:
     if value and not AGENCY_CODE.match(value):
-        raise PydanticCustomError("agency_code", "Mã cơ quan không hợp lệ.")
+        raise PydanticCustomError("agency_code", N_("Mã cơ quan không hợp lệ."))
     return value
 
 
@@ -224,11 +226,11 @@ AgencyCode = Annotated[str, Text(CODE), AfterValidator(_agency_code)]
 def _count(value: Any) -> int:
     # Exact: 1.5 sets is not 1 set, `true` is not 1. A form sends digits as text.
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise PydanticCustomError("count", "Nhập một số.")
+        raise PydanticCustomError("count", N_("Nhập một số."))
     if isinstance(value, str):
         text = value.strip() or "0"
         if not text.isascii() or not text.isdigit() or len(text) > 6:
-            raise PydanticCustomError("count", "Nhập một số.")
+            raise PydanticCustomError("count", N_("Nhập một số."))
         return int(text)
     return int(value)
 
@@ -237,7 +239,7 @@ def _in_years(value: datetime) -> datetime:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise PydanticCustomError(
             "date_range",
-            "Ngày phải trong khoảng {first}-{last}.",
+            N_("Ngày phải trong khoảng {first}-{last}."),
             {"first": FIRST_YEAR, "last": LAST_YEAR},
         )
     return value
@@ -252,11 +254,11 @@ def _instant(value: Any) -> Any:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError(
-                "datetime_parsing", "Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-12-01T09:00)."
+                "datetime_parsing", N_("Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-12-01T09:00).")
             ) from None
     else:
         raise PydanticCustomError(
-            "datetime_parsing", "Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-12-01T09:00)."
+            "datetime_parsing", N_("Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-12-01T09:00).")
         )
     _in_years(parsed)
     if parsed.tzinfo is None:

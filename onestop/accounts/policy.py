@@ -20,6 +20,7 @@ from typing import Protocol
 from onestop.accounts.models import Role
 from onestop.dossiers.states import Action
 from onestop.errors import Forbidden
+from onestop.i18n import N_
 
 
 class Actor(Protocol):
@@ -125,19 +126,21 @@ def may_receive_at(user: Actor, agency_code: str) -> bool:
 
 def check_see(user: Actor, dossier: Holding) -> None:
     if not may_see(user, dossier):
-        raise Forbidden("Hồ sơ này thuộc cơ quan khác.", code="forbidden")
+        raise Forbidden(N_("Hồ sơ này thuộc cơ quan khác."), code="forbidden")
 
 
 def check_act(user: Actor, dossier: Holding, action: Action) -> None:
     """403 for a dossier the user may not see, or an action their role may not do on it."""
     check_see(user, dossier)
     if not may_act(user, dossier, action):
-        raise Forbidden("Tài khoản của bạn không được thực hiện thao tác này.", code="forbidden")
+        raise Forbidden(
+            N_("Tài khoản của bạn không được thực hiện thao tác này."), code="forbidden"
+        )
 
 
 def check_receive_at(user: Actor, agency_code: str) -> None:
     if not may_receive_at(user, agency_code):
-        raise Forbidden("Chỉ tiếp nhận được tại cơ quan của mình.", code="forbidden")
+        raise Forbidden(N_("Chỉ tiếp nhận được tại cơ quan của mình."), code="forbidden")
 
 
 def list_scope(user: Actor, asked: str | None) -> str | None:
@@ -146,13 +149,13 @@ def list_scope(user: Actor, asked: str | None) -> str | None:
     if sees_every_agency(user):
         return asked or None
     if asked and asked != user.agency_code:
-        raise Forbidden("Chỉ xem được hồ sơ của cơ quan mình.", code="forbidden")
+        raise Forbidden(N_("Chỉ xem được hồ sơ của cơ quan mình."), code="forbidden")
     return user.agency_code
 
 
 def check_open(user: Actor, page: str) -> None:
     if not may_open(user, page):
-        raise Forbidden("Tài khoản của bạn không có quyền xem trang này.", code="forbidden")
+        raise Forbidden(N_("Tài khoản của bạn không có quyền xem trang này."), code="forbidden")
 
 
 def allowed(user: Actor, dossier: Holding, actions: Sequence[Action]) -> list[Action]:

@@ -20,6 +20,7 @@ from onestop.accounts.models import ApiToken, LoginThrottle, Role, User, UserSes
 from onestop.calendar import VN_TZ
 from onestop.catalogue.queries import get_agency
 from onestop.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from onestop.i18n import N_
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 10
@@ -41,14 +42,16 @@ def _sha256(secret: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.", field="password")
+        raise Invalid(
+            N_("Mật khẩu cần ít nhất {limit} ký tự.").format(limit=MIN_PASSWORD), field="password"
+        )
 
 
 def _checked_agency(session: Session, role: str, agency_code: str | None) -> str | None:
     if role not in {r.value for r in Role}:
-        raise Invalid(f"Vai trò không hợp lệ: {role}.", field="role")
+        raise Invalid(N_("Vai trò không hợp lệ: {role}.").format(role=role), field="role")
     if role != Role.ADMIN and not agency_code:
-        raise Invalid("Mọi vai trò trừ quản trị phải thuộc một cơ quan.", field="agency")
+        raise Invalid(N_("Mọi vai trò trừ quản trị phải thuộc một cơ quan."), field="agency")
     if not agency_code:
         return None
     try:
@@ -76,12 +79,18 @@ def create_user(
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise Invalid(
-            "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2-80 ký tự).",
+            N_(
+                "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2-80 ký tự)."
+            ),
             field="username",
         )
     agency_code = _checked_agency(session, role, agency_code)
     if session.exec(select(User).where(User.username == username)).first():
-        raise Conflict(f"Tên đăng nhập {username} đã có.", code="user_exists", field="username")
+        raise Conflict(
+            N_("Tên đăng nhập {username} đã có.").format(username=username),
+            code="user_exists",
+            field="username",
+        )
     password = password or new_password()
     _check_password(password)
     user = User(
@@ -100,7 +109,9 @@ def create_user(
 def get_user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
-        raise NotFound(f"Không có người dùng {username}.", code="user_not_found")
+        raise NotFound(
+            N_("Không có người dùng {username}.").format(username=username), code="user_not_found"
+        )
     return user
 
 
@@ -145,7 +156,9 @@ def _keep_an_admin(session: Session, user: User) -> None:
     admins = _lock_admins(session)
     if [a.id for a in admins] == [user.id]:
         raise Conflict(
-            "Đây là tài khoản quản trị cuối cùng: hãy tạo hoặc mở khóa một quản trị khác trước.",
+            N_(
+                "Đây là tài khoản quản trị cuối cùng: hãy tạo hoặc mở khóa một quản trị khác trước."
+            ),
             code="last_admin",
         )
 
@@ -165,7 +178,7 @@ def update_user(
     agency_code = _checked_agency(session, role, agency_code or None)
     if role != user.role:
         if actor is not None and actor.id == user.id:
-            raise Forbidden("Không thể tự đổi vai trò của mình.", code="own_role", field="role")
+            raise Forbidden(N_("Không thể tự đổi vai trò của mình."), code="own_role", field="role")
         if user.role == Role.ADMIN and user.active:
             _keep_an_admin(session, user)
     user.role = role
@@ -194,7 +207,7 @@ def set_active(
     working while they are disabled."""
     if not active:
         if actor is not None and actor.id == user.id:
-            raise Forbidden("Không thể tự khóa tài khoản của mình.", code="own_account")
+            raise Forbidden(N_("Không thể tự khóa tài khoản của mình."), code="own_account")
         if user.role == Role.ADMIN and user.active:
             _keep_an_admin(session, user)
         end_sessions(session, user=user, now=now)
@@ -325,9 +338,12 @@ def create_token(
 ) -> str:
     """A new API token for `user`, valid `days` days; only its hash is kept."""
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise Invalid(f"Thời hạn của mã truy cập: từ 1 đến {MAX_TOKEN_DAYS} ngày.", field="days")
+        raise Invalid(
+            N_("Thời hạn của mã truy cập: từ 1 đến {limit} ngày.").format(limit=MAX_TOKEN_DAYS),
+            field="days",
+        )
     if len(name) > 100:
-        raise Invalid("Tên của mã truy cập tối đa 100 ký tự.", field="name")
+        raise Invalid(N_("Tên của mã truy cập tối đa 100 ký tự."), field="name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     assert user.id is not None
     session.add(
@@ -405,7 +421,7 @@ def revoke_token(session: Session, *, user: User, token_id: int, now: datetime) 
     """Revoke one token of `user`."""
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("Không có mã truy cập này.", code="token_not_found")
+        raise NotFound(N_("Không có mã truy cập này."), code="token_not_found")
     if row.revoked_at is None:
         row.revoked_at = now
         session.add(row)
@@ -467,20 +483,22 @@ def _keys(username: str, address: str) -> dict[str, tuple[str, str]]:
     }
 
 
-def _wait_text(seconds: int) -> str:
+def _wait_message(seconds: int) -> str:
+    # One template per unit, so that the wait translates with the sentence around it.
     if seconds < 60:
-        return f"{seconds} giây"
-    return f"{math.ceil(seconds / 60)} phút"
+        return N_("Đăng nhập sai nhiều lần. Vui lòng chờ {seconds} giây rồi thử lại.").format(
+            seconds=seconds
+        )
+    return N_("Đăng nhập sai nhiều lần. Vui lòng chờ {minutes} phút rồi thử lại.").format(
+        minutes=math.ceil(seconds / 60)
+    )
 
 
 class LoginThrottled(TooManyRequests):
     """An attempt inside the delay; `retry_after` is in whole seconds."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            f"Đăng nhập sai nhiều lần. Vui lòng chờ {_wait_text(retry_after)} rồi thử lại.",
-            code="too_many_failures",
-        )
+        super().__init__(_wait_message(retry_after), code="too_many_failures")
         self.retry_after = retry_after
 
 

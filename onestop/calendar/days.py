@@ -9,9 +9,10 @@ from functools import cache
 import holidays
 
 from onestop.calendar.model import DayInfo, DayOverride
+from onestop.i18n import N_
 
-_WEEKEND = {5: "Thứ Bảy", 6: "Chủ Nhật"}
-_MAKE_UP = "Ngày làm việc bù"
+_WEEKEND = {5: N_("Thứ Bảy"), 6: N_("Chủ Nhật")}
+_MAKE_UP = N_("Ngày làm việc bù")
 
 
 @cache
@@ -36,7 +37,8 @@ def _make_up_reason(day: date, known: Mapping[date, str]) -> str:
     label = f"{day.day:02d}/{day.month:02d}/{day.year}"
     for off, name in sorted(known.items()):
         if label in name:
-            return f"{_MAKE_UP} (nghỉ bù vào ngày {off.day:02d}/{off.month:02d}/{off.year})"
+            shown = f"{off.day:02d}/{off.month:02d}/{off.year}"
+            return N_("Ngày làm việc bù (nghỉ bù vào ngày {day})").format(day=shown)
     return _MAKE_UP
 
 

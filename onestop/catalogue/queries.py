@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from onestop.catalogue.models import Agency, AgencyRole, Procedure, ProcedureField
 from onestop.errors import NotFound
+from onestop.i18n import N_
 from onestop.text import fold
 
 
@@ -39,14 +40,16 @@ def search_procedures(
 def get_procedure(session: Session, code: str) -> Procedure:
     row = session.get(Procedure, code.strip())
     if row is None or not row.active:
-        raise NotFound(f"Không có thủ tục mã {code}.", code="procedure_not_found")
+        raise NotFound(
+            N_("Không có thủ tục mã {code}.").format(code=code), code="procedure_not_found"
+        )
     return row
 
 
 def get_agency(session: Session, code: str) -> Agency:
     row = session.get(Agency, code.strip())
     if row is None or not row.active:
-        raise NotFound(f"Không có cơ quan mã {code}.", code="agency_not_found")
+        raise NotFound(N_("Không có cơ quan mã {code}.").format(code=code), code="agency_not_found")
     return row
 
 

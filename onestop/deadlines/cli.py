@@ -13,6 +13,7 @@ from onestop.catalogue.queries import get_procedure
 from onestop.deadlines import services
 from onestop.dossiers.services import processing_time
 from onestop.errors import Invalid
+from onestop.i18n import N_
 
 
 def parse_instant(text: str) -> datetime:
@@ -24,12 +25,13 @@ def parse_instant(text: str) -> datetime:
 
 
 def parse_amount(text: str) -> str:
+    # The due-date calculator page shows these messages too: marked for translation there.
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation as exc:
-        raise Invalid(f"Thời hạn không phải là số: '{text}'.") from exc
+        raise Invalid(N_("Thời hạn không phải là số: '{text}'.").format(text=text)) from exc
     if not value.is_finite() or value < 0:
-        raise Invalid(f"Thời hạn không được âm: '{text}'.")
+        raise Invalid(N_("Thời hạn không được âm: '{text}'.").format(text=text))
     return str(value)
 
 

@@ -27,6 +27,7 @@ from onestop.dossiers.clock import recomputed_due
 from onestop.dossiers.models import Dossier, DossierEvent
 from onestop.dossiers.states import ENDED, Action
 from onestop.errors import Conflict, Invalid, NotFound
+from onestop.i18n import N_
 
 SHIPPED = "calendar.yaml"  # in the catalogue directory: the official schedules we know of
 _cache: dict[tuple[object, ...], WorkingCalendar] = {}
@@ -116,7 +117,7 @@ def set_overrides(
     """Add or replace the overrides of these days (a year's schedule in one go)."""
     days = [o.day for o in overrides]
     if len(days) != len(set(days)):
-        raise Invalid("Một ngày được nhập hai lần.", code="duplicate_day")
+        raise Invalid(N_("Một ngày được nhập hai lần."), code="duplicate_day")
     for o in overrides:
         row = session.get(CalendarOverride, o.day)
         values: _OverrideValues = {
@@ -319,9 +320,9 @@ def apply_moves(
     """Move the due times of the dossiers `moves` lists, each through the action service."""
     done = moves(session, calendar=calendar)
     for move in done:
-        note = (
-            f"Hạn trả đổi từ {move.old.astimezone(VN_TZ):%H:%M %d/%m/%Y} "
-            f"thành {move.new.astimezone(VN_TZ):%H:%M %d/%m/%Y} theo lịch làm việc mới."
+        note = N_("Hạn trả đổi từ {old} thành {new} theo lịch làm việc mới.").format(
+            old=f"{move.old.astimezone(VN_TZ):%H:%M %d/%m/%Y}",
+            new=f"{move.new.astimezone(VN_TZ):%H:%M %d/%m/%Y}",
         )
         actions.perform(
             session,

@@ -29,16 +29,12 @@ from onestop.dossiers.requests import ActionRequest
 from onestop.dossiers.states import ENDED, TRANSITIONS, Action, Status
 from onestop.dossiers.validation import Checker
 from onestop.errors import Conflict, DomainError, Invalid, NotFound
+from onestop.i18n import N_
 from onestop.routing import services as routing
 
 log = logging.getLogger("onestop.actions")
-CITIZEN = "Công dân"
+CITIZEN = N_("Công dân")
 APOLOGY_AHEAD_HOURS = 8  # one working day before the due time
-
-
-def N_(text: str) -> str:
-    """Marks a text for translation where it is shown; it stays Vietnamese in the records."""
-    return text
 
 
 RETURN_METHODS = {
@@ -100,7 +96,9 @@ def parse_action(name: object) -> Action:
         return Action(str(name))
     except ValueError:
         raise Invalid(
-            f"Không có thao tác '{name}'.", code="unknown_action", field="action"
+            N_("Không có thao tác '{name}'.").format(name=name),
+            code="unknown_action",
+            field="action",
         ) from None
 
 
@@ -120,7 +118,7 @@ def lock(session: Session, code: str) -> Dossier:
     )
     dossier = session.exec(query).first()
     if dossier is None:
-        raise NotFound(f"Không có hồ sơ mã {code}.", code="dossier_not_found")
+        raise NotFound(N_("Không có hồ sơ mã {code}.").format(code=code), code="dossier_not_found")
     return dossier
 
 
@@ -171,11 +169,7 @@ def record(
     The caller has the dossier locked (perform) or has just created it (intake)."""
     before = Status(dossier.status) if dossier.status else None
     if before not in TRANSITIONS[action].sources:
-        shown = before.value if before else "chưa có"
-        raise InvalidTransition(
-            f"Không thể '{action.value}' hồ sơ đang ở trạng thái {shown}.",
-            code="invalid_transition",
-        )
+        raise InvalidTransition(_refused(action, before), code="invalid_transition")
     change = Change(session, dossier, action, before, actor, now, calendar, asked)
     after = EFFECTS[action](change)
     if after in ENDED and dossier.ended_at is None:
@@ -205,6 +199,18 @@ def record(
         after.value,
     )
     return event
+
+
+def _refused(action: Action, before: Status | None) -> str:
+    # A template of its own: "chưa có" (a dossier not yet recorded) is words to translate, not
+    # a value to carry over.
+    if before is None:
+        return N_("Không thể '{action}' hồ sơ đang ở trạng thái chưa có.").format(
+            action=action.value
+        )
+    return N_("Không thể '{action}' hồ sơ đang ở trạng thái {status}.").format(
+        action=action.value, status=before.value
+    )
 
 
 def _id(dossier: Dossier) -> int:
@@ -237,10 +243,10 @@ def _papers(c: Change, *, required: str | None) -> list[dict[str, Any]]:
     for i, item in enumerate(c.asked.documents or ()):
         item = {"name": item} if isinstance(item, str) else item
         if not isinstance(item, Mapping):
-            c.checker.fail(f"documents.{i}", "Giấy tờ không hợp lệ.")
+            c.checker.fail(f"documents.{i}", N_("Giấy tờ không hợp lệ."))
             continue
         name = c.checker.text(
-            f"documents.{i}.name", item.get("name"), limit=500, required="Nhập tên giấy tờ."
+            f"documents.{i}.name", item.get("name"), limit=500, required=N_("Nhập tên giấy tờ.")
         )
         note = c.checker.text(f"documents.{i}.note", item.get("note"), limit=500)
         out.append({"name": name or "", "note": note})
@@ -263,8 +269,8 @@ def _receive(c: Change) -> Status:
 
 
 def _request_supplement(c: Change) -> Status:
-    reason = _note(c, "Nêu lý do cần bổ sung.")
-    missing = _papers(c, required="Chọn ít nhất một giấy tờ cần bổ sung.")
+    reason = _note(c, N_("Nêu lý do cần bổ sung."))
+    missing = _papers(c, required=N_("Chọn ít nhất một giấy tờ cần bổ sung."))
     c.checker.done()  # every wrong field at once, before anything changes
     c.dossier.request_reason = reason
     c.dossier.missing_documents = missing
@@ -306,7 +312,7 @@ def _add_documents(c: Change, papers: list[dict[str, Any]]) -> None:
 
 
 def _refuse(c: Change) -> Status:
-    c.dossier.request_reason = _noted(c, "Nêu lý do từ chối.")
+    c.dossier.request_reason = _noted(c, N_("Nêu lý do từ chối."))
     clock.clear_pause(c.dossier)
     return Status.REFUSED
 
@@ -331,7 +337,7 @@ def _leave_untimed_step(c: Change) -> None:
         return
     if not routing.waiting_on_untimed_step(c.session, c.dossier):
         raise InvalidTransition(
-            "Hồ sơ đang chờ công dân thực hiện nghĩa vụ tài chính.", code="invalid_transition"
+            N_("Hồ sơ đang chờ công dân thực hiện nghĩa vụ tài chính."), code="invalid_transition"
         )
     _resumed(c)
 
@@ -352,7 +358,7 @@ def _handover(c: Change) -> routing.Handover:
 
 
 def _request_payment(c: Change) -> Status:
-    c.dossier.request_reason = _noted(c, "Nêu khoản phí, lệ phí hoặc nghĩa vụ tài chính.")
+    c.dossier.request_reason = _noted(c, N_("Nêu khoản phí, lệ phí hoặc nghĩa vụ tài chính."))
     clock.pause(c.dossier, c.before, c.now)
     return Status.PAYMENT
 
@@ -364,13 +370,13 @@ def _payment_received(c: Change) -> Status:
 def _apologize(c: Change) -> Status:
     """Mẫu 04: a new appointment, once only, later than the one it replaces."""
     if c.dossier.extended_due_at is not None:
-        raise Conflict("Hồ sơ đã được hẹn lại một lần.", code="already_apologized")
-    _noted(c, "Nêu lý do chậm trả kết quả.")
+        raise Conflict(N_("Hồ sơ đã được hẹn lại một lần."), code="already_apologized")
+    _noted(c, N_("Nêu lý do chậm trả kết quả."))
     new = c.asked.new_due_at
     if new is None:
-        raise Invalid("Nhập ngày hẹn trả mới.", field="new_due_at")
+        raise Invalid(N_("Nhập ngày hẹn trả mới."), field="new_due_at")
     if new <= max(filter(None, (c.dossier.due_at, c.now))):
-        raise Invalid("Ngày hẹn mới phải sau hạn trả hiện tại.", field="new_due_at")
+        raise Invalid(N_("Ngày hẹn mới phải sau hạn trả hiện tại."), field="new_due_at")
     c.dossier.extended_due_at = new
     due = c.dossier.due_at
     c.dossier.apology_late = due is not None and c.calendar.working_time_between(
@@ -392,7 +398,7 @@ def _return_result(c: Change) -> Status:
     """At the receiving counter: to whom and how the result went, on the audit event."""
     method = c.asked.method or "counter"
     if method not in RETURN_METHODS:
-        c.checker.fail("method", "Chọn cách trả kết quả.")
+        c.checker.fail("method", N_("Chọn cách trả kết quả."))
     who = c.checker.text("returned_to", c.asked.returned_to, limit=200)
     c.checker.done()
     c.note = return_note(who, RETURN_METHODS[method], c.asked.note)
@@ -400,7 +406,10 @@ def _return_result(c: Change) -> Status:
 
 
 def return_note(who: str | None, how: str, note: str | None) -> str:
-    said = f"Trả kết quả {how}" + (f" cho {who}" if who else "") + "."
+    if who:
+        said = N_("Trả kết quả {how} cho {who}.").format(how=how, who=who)
+    else:
+        said = N_("Trả kết quả {how}.").format(how=how)
     return f"{said} {note}" if note else said
 
 
@@ -411,7 +420,7 @@ def _withdraw(c: Change) -> Status:
 
 
 def _stop(c: Change) -> Status:
-    c.dossier.request_reason = _noted(c, "Nêu lý do dừng xử lý.")
+    c.dossier.request_reason = _noted(c, N_("Nêu lý do dừng xử lý."))
     clock.clear_pause(c.dossier)
     routing.close_all(_handover(c), outcome=Action.STOP.value)
     return Status.STOPPED
@@ -425,7 +434,9 @@ def _reschedule(c: Change) -> Status:
         c.calendar, c.dossier, events(c.session, c.dossier)
     )
     if new is None or new == c.dossier.due_at:
-        raise Conflict("Hạn trả không thay đổi theo lịch làm việc.", code="nothing_to_reschedule")
+        raise Conflict(
+            N_("Hạn trả không thay đổi theo lịch làm việc."), code="nothing_to_reschedule"
+        )
     c.dossier.due_at = new
     return _same(c)
 

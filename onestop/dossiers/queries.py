@@ -13,6 +13,7 @@ from onestop.catalogue.models import Agency
 from onestop.dossiers.models import Dossier, DossierDocument, DossierEvent
 from onestop.dossiers.states import STATUS_NAMES, Status
 from onestop.errors import NotFound
+from onestop.i18n import N_
 from onestop.routing import services as routing
 from onestop.routing.models import DossierStep
 
@@ -20,7 +21,7 @@ from onestop.routing.models import DossierStep
 def get_dossier(session: Session, code: str) -> Dossier:
     row = session.exec(select(Dossier).where(Dossier.code == code.strip())).first()
     if row is None:
-        raise NotFound(f"Không có hồ sơ mã {code}.", code="dossier_not_found")
+        raise NotFound(N_("Không có hồ sơ mã {code}.").format(code=code), code="dossier_not_found")
     return row
 
 

@@ -31,6 +31,7 @@ from onestop.fields import (
     Phone,
     Text,
 )
+from onestop.i18n import N_
 
 Channel = Literal["in_person", "online", "post"]
 
@@ -83,14 +84,14 @@ class IntakeRequest(_Request):
 
 # The messages that name a field's own case, where "Bắt buộc." would say too little.
 INTAKE_MESSAGES = {
-    "procedure_code": "Chọn thủ tục.",
-    "channel": "Hình thức nộp không hợp lệ.",
-    "applicant": "Thiếu thông tin người nộp.",
-    "applicant.full_name": "Nhập họ và tên.",
-    "applicant.id_number": "Số định danh cá nhân gồm đúng 12 chữ số.",
-    "applicant.phone": "Số điện thoại không đúng (ví dụ 0912345678).",
-    "submitter": "Thông tin người nộp thay không hợp lệ.",
-    "documents": f"Danh sách giấy tờ không hợp lệ (tối đa {MAX_DOCUMENTS}).",
+    "procedure_code": N_("Chọn thủ tục."),
+    "channel": N_("Hình thức nộp không hợp lệ."),
+    "applicant": N_("Thiếu thông tin người nộp."),
+    "applicant.full_name": N_("Nhập họ và tên."),
+    "applicant.id_number": N_("Số định danh cá nhân gồm đúng 12 chữ số."),
+    "applicant.phone": N_("Số điện thoại không đúng (ví dụ 0912345678)."),
+    "submitter": N_("Thông tin người nộp thay không hợp lệ."),
+    "documents": N_("Danh sách giấy tờ không hợp lệ (tối đa {limit}).").format(limit=MAX_DOCUMENTS),
 }
 
 
@@ -125,9 +126,9 @@ class ActionRequest(_Request):
 
 
 ACTION_MESSAGES = {
-    "action": "Chọn thao tác.",
-    "method": "Chọn cách trả kết quả.",
-    "documents": f"Danh sách giấy tờ không hợp lệ (tối đa {MAX_DOCUMENTS}).",
+    "action": N_("Chọn thao tác."),
+    "method": N_("Chọn cách trả kết quả."),
+    "documents": N_("Danh sách giấy tờ không hợp lệ (tối đa {limit}).").format(limit=MAX_DOCUMENTS),
 }
 
 

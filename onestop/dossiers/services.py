@@ -25,10 +25,21 @@ from onestop.dossiers.requests import INTAKE_MESSAGES, IntakeRequest
 from onestop.dossiers.states import Action
 from onestop.dossiers.validation import Checker, ValidationFailed, pydantic_errors
 from onestop.errors import Conflict, Invalid, NotFound
+from onestop.i18n import N_
 
-CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Qua bưu chính"}
+CHANNELS = {
+    "in_person": N_("Trực tiếp"),
+    "online": N_("Trực tuyến"),
+    "post": N_("Qua bưu chính"),
+}
 OUTCOMES = (Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REFUSE)
-UNIT_TEXT = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ làm việc"}
+UNIT_TEXT = {"working_days": N_("ngày làm việc"), "days": N_("ngày"), "hours": N_("giờ làm việc")}
+# A processing time as shown, one template per unit, so that it translates as a whole.
+TIME_TEXT = {
+    "working_days": N_("{value} ngày làm việc"),
+    "days": N_("{value} ngày"),
+    "hours": N_("{value} giờ làm việc"),
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,7 @@ def _checked_intake(session: Session, asked: IntakeRequest, *, actor: User) -> I
         submitter_phone=submitter.phone if submitter else None,
         documents=tuple(DocumentCount(**d.model_dump()) for d in asked.documents),
         sets=asked.sets,
-        result_place=asked.result_place or f"Tại {agency.name}",
+        result_place=asked.result_place or N_("Tại {agency}").format(agency=agency.name),
         commune_code=_checked_commune(session, c, asked.commune, agency),
     )
     c.done()
@@ -117,7 +128,7 @@ def receiving_agency(
         provincial = Names(session).provincial.get(procedure.agency_role)
         code = provincial.code if provincial else None
     if not code:
-        raise Invalid("Chọn cơ quan tiếp nhận.", field="agency")
+        raise Invalid(N_("Chọn cơ quan tiếp nhận."), field="agency")
     policy.check_receive_at(actor, code)
     return get_agency(session, code)
 
@@ -131,19 +142,19 @@ def _checked_commune(session: Session, c: Checker, named: Any, agency: Agency) -
         return commune_of(session, agency)
     found = session.get(Agency, str(named).strip())
     if found is None or found.role != COMMUNE_ROLE:
-        c.fail("commune", "Chọn xã, phường.")
+        c.fail("commune", N_("Chọn xã, phường."))
         return None
     return found.code
 
 
 def _checked_procedure(session: Session, c: Checker, code: str) -> Procedure | None:
     if not code:
-        c.fail("procedure_code", "Chọn thủ tục.")
+        c.fail("procedure_code", N_("Chọn thủ tục."))
         return None
     try:
         return get_procedure(session, code)
     except NotFound:  # reported beside the field, with the other fields' errors
-        c.fail("procedure_code", f"Không có thủ tục mã {code}.")
+        c.fail("procedure_code", N_("Không có thủ tục mã {code}.").format(code=code))
         return None
 
 
@@ -154,12 +165,12 @@ def processing_time(procedure: Procedure, channel: str) -> dict[str, Any] | None
 
 def time_text(time: Mapping[str, Any] | None) -> str:
     if time is None:
-        return "Chưa công bố thời hạn"
+        return N_("Chưa công bố thời hạn")
     if time["unit"] == "same_day":
-        return "Trong ngày"
+        return N_("Trong ngày")
     value = time["value"]
     shown = f"{value:02d}" if isinstance(value, int) else str(value).replace(".", ",")
-    return f"{shown} {UNIT_TEXT[time['unit']]}"
+    return TIME_TEXT[time["unit"]].format(value=shown)
 
 
 def appointment(
@@ -187,7 +198,7 @@ def intake(
     """Record a dossier at the counter: received (Mẫu 01), asked to complete (Mẫu 02) or refused
     (Mẫu 03). A repeated idempotency key returns the dossier already recorded."""
     if outcome not in OUTCOMES:
-        raise Invalid("Kết quả tiếp nhận không hợp lệ.", field="outcome")
+        raise Invalid(N_("Kết quả tiếp nhận không hợp lệ."), field="outcome")
     asked = fingerprint(request, outcome, reason, missing)
     if idempotency_key:
         earlier = _earlier(session, actor, idempotency_key, asked)
@@ -258,7 +269,9 @@ def _earlier(session: Session, actor: User, key: str, asked: str) -> Dossier | N
         return None
     if row.fingerprint is not None and row.fingerprint != asked:
         raise Invalid(
-            "Idempotency-Key này đã dùng cho một yêu cầu khác; dùng một khóa mới cho mỗi hồ sơ.",
+            N_(
+                "Idempotency-Key này đã dùng cho một yêu cầu khác; dùng một khóa mới cho mỗi hồ sơ."
+            ),
             code="idempotency_key_reused",
             field="Idempotency-Key",
         )
@@ -283,7 +296,7 @@ def _remember(
     except IntegrityError as exc:
         # Another request with the same key won the race: this one must not be recorded.
         raise Conflict(
-            "Yêu cầu này đang được xử lý; tải lại trang để xem hồ sơ.", code="duplicate_request"
+            N_("Yêu cầu này đang được xử lý; tải lại trang để xem hồ sơ."), code="duplicate_request"
         ) from exc
 
 

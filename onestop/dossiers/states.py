@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Literal
 
+from onestop.i18n import N_
+
 
 class Status(IntEnum):
     SUBMITTED = 1  # Mới đăng ký: submitted online, not yet checked by the counter
@@ -27,16 +29,16 @@ class Status(IntEnum):
 
 
 STATUS_NAMES: dict[Status, str] = {
-    Status.SUBMITTED: "Mới đăng ký",
-    Status.RECEIVED: "Được tiếp nhận",
-    Status.REFUSED: "Không được tiếp nhận",
-    Status.PROCESSING: "Đang xử lý",
-    Status.SUPPLEMENT: "Yêu cầu bổ sung giấy tờ",
-    Status.PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
-    Status.STOPPED: "Dừng xử lý",
-    Status.DONE: "Đã xử lý xong",
-    Status.RETURNED: "Đã trả kết quả",
+    Status.SUBMITTED: N_("Mới đăng ký"),
+    Status.RECEIVED: N_("Được tiếp nhận"),
+    Status.REFUSED: N_("Không được tiếp nhận"),
+    Status.PROCESSING: N_("Đang xử lý"),
+    Status.SUPPLEMENT: N_("Yêu cầu bổ sung giấy tờ"),
+    Status.PAYMENT: N_("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    Status.WITHDRAWN: N_("Công dân yêu cầu rút hồ sơ"),
+    Status.STOPPED: N_("Dừng xử lý"),
+    Status.DONE: N_("Đã xử lý xong"),
+    Status.RETURNED: N_("Đã trả kết quả"),
 }
 
 # A dossier ends at the first of these (docs/domain.md#statuses).
@@ -64,20 +66,20 @@ class Action(StrEnum):
 
 
 ACTION_NAMES: dict[Action, str] = {
-    Action.SUBMIT_ONLINE: "Nộp hồ sơ trực tuyến",
-    Action.RECEIVE: "Tiếp nhận hồ sơ",
-    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
-    Action.SUPPLEMENT_RECEIVED: "Nhận hồ sơ bổ sung",
-    Action.REFUSE: "Từ chối tiếp nhận",
-    Action.TRANSFER: "Chuyển xử lý",
-    Action.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    Action.PAYMENT_RECEIVED: "Đã thực hiện nghĩa vụ tài chính",
-    Action.APOLOGIZE: "Xin lỗi và hẹn lại ngày trả",
-    Action.COMPLETE: "Đã xử lý xong",
-    Action.RETURN_RESULT: "Trả kết quả",
-    Action.WITHDRAW: "Công dân rút hồ sơ",
-    Action.STOP: "Dừng xử lý",
-    Action.RESCHEDULE: "Điều chỉnh hạn trả theo lịch làm việc",
+    Action.SUBMIT_ONLINE: N_("Nộp hồ sơ trực tuyến"),
+    Action.RECEIVE: N_("Tiếp nhận hồ sơ"),
+    Action.REQUEST_SUPPLEMENT: N_("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    Action.SUPPLEMENT_RECEIVED: N_("Nhận hồ sơ bổ sung"),
+    Action.REFUSE: N_("Từ chối tiếp nhận"),
+    Action.TRANSFER: N_("Chuyển xử lý"),
+    Action.REQUEST_PAYMENT: N_("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    Action.PAYMENT_RECEIVED: N_("Đã thực hiện nghĩa vụ tài chính"),
+    Action.APOLOGIZE: N_("Xin lỗi và hẹn lại ngày trả"),
+    Action.COMPLETE: N_("Đã xử lý xong"),
+    Action.RETURN_RESULT: N_("Trả kết quả"),
+    Action.WITHDRAW: N_("Công dân rút hồ sơ"),
+    Action.STOP: N_("Dừng xử lý"),
+    Action.RESCHEDULE: N_("Điều chỉnh hạn trả theo lịch làm việc"),
 }
 
 

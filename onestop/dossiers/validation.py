@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from onestop import fields
 from onestop.errors import ErrorResponse, Invalid
+from onestop.i18n import N_
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -20,16 +21,16 @@ normalise_phone = fields.normalise_phone
 
 # Messages for pydantic's own error types (ours carry their Vietnamese message already).
 _BUILT_IN = {
-    "missing": "Bắt buộc.",
-    "string_type": "Phải là một chuỗi ký tự.",
-    "model_type": "Phải là một đối tượng.",
-    "model_attributes_type": "Phải là một đối tượng.",
-    "dict_type": "Phải là một đối tượng.",
-    "list_type": "Phải là một danh sách.",
-    "too_long": "Tối đa {max_length} mục.",
-    "literal_error": "Giá trị không hợp lệ.",
-    "enum": "Giá trị không hợp lệ.",
-    "union_tag_invalid": "Giá trị không hợp lệ.",
+    "missing": N_("Bắt buộc."),
+    "string_type": N_("Phải là một chuỗi ký tự."),
+    "model_type": N_("Phải là một đối tượng."),
+    "model_attributes_type": N_("Phải là một đối tượng."),
+    "dict_type": N_("Phải là một đối tượng."),
+    "list_type": N_("Phải là một danh sách."),
+    "too_long": N_("Tối đa {max_length} mục."),
+    "literal_error": N_("Giá trị không hợp lệ."),
+    "enum": N_("Giá trị không hợp lệ."),
+    "union_tag_invalid": N_("Giá trị không hợp lệ."),
 }
 
 
@@ -69,7 +70,9 @@ def pydantic_errors(
         elif kind in _OURS:
             text = error["msg"]
         else:
-            text = _BUILT_IN.get(kind, "Giá trị không hợp lệ.").format(**(error.get("ctx") or {}))
+            text = _BUILT_IN.get(kind, N_("Giá trị không hợp lệ.")).format(
+                **(error.get("ctx") or {})
+            )
         errors.setdefault(path, text)
     return errors
 
@@ -114,16 +117,16 @@ class Checker:
 
     def text(self, key: str, value: Any, *, limit: int, required: str | None = None) -> str | None:
         if value is not None and not isinstance(value, str):
-            self.fail(key, "Phải là một chuỗi ký tự.")
+            self.fail(key, N_("Phải là một chuỗi ký tự."))
             return None
         if value and fields.bad_character(value, multiline=True):
-            self.fail(key, "Có ký tự không được phép.")
+            self.fail(key, N_("Có ký tự không được phép."))
             return None
         text = " ".join((value or "").split())
         if not text and required:
             self.fail(key, required)
         elif len(text) > limit:
-            self.fail(key, f"Tối đa {limit} ký tự.")
+            self.fail(key, N_("Tối đa {limit} ký tự.").format(limit=limit))
         return text or None
 
     def done(self) -> None:

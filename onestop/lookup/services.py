@@ -22,6 +22,7 @@ from onestop.db import DriverQuery
 from onestop.dossiers.models import Dossier, DossierEvent
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status
 from onestop.errors import Invalid, NotFound
+from onestop.i18n import N_
 from onestop.lookup import attempts
 
 
@@ -120,11 +121,16 @@ _PAGE = DriverQuery(
 )
 
 
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
 def by_token(conn: Connection, token: str, *, now: datetime) -> PublicDossier:
     """What the public page shows of the dossier the QR code names."""
-    rows = _PAGE.rows(conn, token=token)
+    # Tokens are URL-safe base64 (onestop/dossiers/codes.py): anything else names no dossier
+    # and never reaches the database (a NUL is an error to PostgreSQL's driver).
+    rows = _PAGE.rows(conn, token=token) if TOKEN_SHAPE.match(token) else []
     if not rows:
-        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+        raise NotFound(N_("Không tìm thấy hồ sơ."), code="dossier_not_found")
     history = tuple(
         PublicEvent(
             at=r.event_at,
@@ -141,7 +147,7 @@ def by_token(conn: Connection, token: str, *, now: datetime) -> PublicDossier:
 # typing mistake, answered as such and not counted as a guess.
 CODE_FORMAT = re.compile(r"[0-9A-Z.]{1,20}-[0-9]{6}-[0-9]{4,10}")
 DIGITS_FORMAT = re.compile(r"[0-9]{4}")
-MISS = (
+MISS = N_(
     "Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập. Vui lòng kiểm tra lại, hoặc quét mã QR"
     " trên giấy tiếp nhận và hẹn trả kết quả, hoặc hỏi tại Bộ phận Một cửa."
 )
@@ -178,9 +184,9 @@ def by_code_and_digits(
     """
     wanted, digits = clean_code(code), last_digits.strip()
     if not code_well_formed(wanted):
-        raise Invalid("Mã hồ sơ không đúng dạng.", code="invalid_code", field="code")
+        raise Invalid(N_("Mã hồ sơ không đúng dạng."), code="invalid_code", field="code")
     if not digits_well_formed(digits):
-        raise Invalid("Nhập đúng 4 chữ số.", code="invalid_digits", field="digits")
+        raise Invalid(N_("Nhập đúng 4 chữ số."), code="invalid_digits", field="digits")
     # The row lock serialises the tries of one code on PostgreSQL (SQLite's writers are
     # serialised already), so parallel guesses cannot all slip under the limit.
     row = session.execute(

@@ -20,12 +20,13 @@ from onestop.catalogue.models import Agency, Procedure
 from onestop.catalogue.queries import Names, get_agency
 from onestop.dossiers.models import Dossier
 from onestop.errors import Conflict, Invalid, NotFound
+from onestop.i18n import N_
 from onestop.routing.models import DossierStep
 
 COMMUNE_ROLE = "ubnd_xa"  # the People's Committee: the commune's own agency
 # Received after this hour, the dossier goes on from the start of the next working day.
 FORWARD_BY = time(15, 0)
-OUT_OF_PLAN = "Chuyển xử lý ngoài quy trình"
+OUT_OF_PLAN = N_("Chuyển xử lý ngoài quy trình")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ def hand_on(h: Handover, *, to_agency: str | None, note: str | None) -> bool:
     if to_agency:
         agency = _named_agency(h.session, to_agency)
         if agency.code == (h.actor_agency or h.dossier.current_agency_code):
-            raise Invalid("Hồ sơ đang ở chính cơ quan này.", code="same_agency", field="to_agency")
+            raise Invalid(
+                N_("Hồ sơ đang ở chính cơ quan này."), code="same_agency", field="to_agency"
+            )
         _close_mine(h, outcome="transfer")
         _open_out_of_plan(h, agency, note)
         return False
@@ -145,12 +148,12 @@ def hand_on(h: Handover, *, to_agency: str | None, note: str | None) -> bool:
     if not group:
         if not plan(h.procedure.data):
             raise Invalid(
-                "Thủ tục này không có quy trình liên thông: chọn cơ quan nhận.",
+                N_("Thủ tục này không có quy trình liên thông: chọn cơ quan nhận."),
                 code="to_agency_required",
                 field="to_agency",
             )
         raise Conflict(
-            "Đây là bước cuối của quy trình: bấm 'Đã xử lý xong' để trả kết quả.",
+            N_("Đây là bước cuối của quy trình: bấm 'Đã xử lý xong' để trả kết quả."),
             code="no_next_step",
         )
     agencies = {s.position: _agency_for(h, s) for s in group}
@@ -173,7 +176,7 @@ def finish(h: Handover) -> bool:
     out_of_plan = any(s.position is None for s in closed)
     if not out_of_plan and _next_group(h):
         raise Conflict(
-            "Còn bước xử lý trong quy trình: hãy chuyển hồ sơ sang bước tiếp theo.",
+            N_("Còn bước xử lý trong quy trình: hãy chuyển hồ sơ sang bước tiếp theo."),
             code="not_last_step",
         )
     h.dossier.current_agency_code = h.dossier.receiving_agency_code
@@ -254,7 +257,9 @@ def _agency_for(h: Handover, step: PlanStep) -> Agency:
     agency = resolve(h.session, h.dossier, step.kind)
     if agency is None:
         raise Invalid(
-            f"Không xác định được cơ quan '{step.kind}' cho bước '{step.task}': chọn cơ quan nhận.",
+            N_("Không xác định được cơ quan '{kind}' cho bước '{task}': chọn cơ quan nhận.").format(
+                kind=step.kind, task=step.task
+            ),
             code="agency_ambiguous",
             field="to_agency",
         )

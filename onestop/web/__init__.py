@@ -24,6 +24,7 @@ from onestop import db
 from onestop.accounts import policy
 from onestop.accounts.models import User
 from onestop.errors import DomainError
+from onestop.i18n import N_, translate
 from onestop.web.limits import limiter
 
 log = logging.getLogger("onestop.web")
@@ -109,7 +110,7 @@ def _http_error(exc: HTTPException) -> Any:
 
 
 def _csrf_error(exc: CSRFError) -> Any:
-    message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+    message = N_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.")
     return render_template("error.html", message=message, status=400), 400
 
 
@@ -182,7 +183,8 @@ def _gettext(context: Context, message: str, **variables: Any) -> str:
     """Jinja's new-style gettext in one call: `_()` is on every line of every page, and the
     extension's own wrappers cost three calls through the template runtime for each."""
     # A page rendered by `render_light` carries the request's translations in its context.
-    text: str = (context.get("translations") or _translations()).ugettext(message)
+    translations = context.get("translations") or _translations()
+    text: str = translate(translations, message) if message else message
     if context.eval_ctx.autoescape:
         text = Markup(text)
     return text % variables if variables else text
@@ -197,11 +199,25 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, **variable
     return text % variables
 
 
+@pass_context
+def _shown(context: Context, value: Any) -> Any:
+    """Every `{{ value }}` a page prints, in the page's language: a status, an action, a
+    channel, a service's message, as the services word them in Vietnamese (onestop.i18n).
+    Data that is no message (a name, an address, a procedure) matches nothing and stays."""
+    if type(value) is not str or not value:
+        return value
+    translations = context.get("translations") or _translations()
+    if not getattr(translations, "_catalog", None):
+        return value  # Vietnamese: the messages are already in it
+    return translate(translations, value)
+
+
 def _fast_gettext(app: Flask) -> None:
     env = app.jinja_env
     env.add_extension("jinja2.ext.i18n")
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
     env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)
+    env.finalize = _shown
 
 
 # No request needs more: the largest intake the limits allow (onestop/fields.py) is under 50 kB.
@@ -268,7 +284,7 @@ def init_app(app: Flask) -> None:
     _fast_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(counter.bp)

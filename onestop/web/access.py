@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from onestop.accounts import policy
+from onestop.i18n import N_
 
 
 def page(audience: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -20,7 +21,7 @@ def page(audience: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @login_required  # type: ignore[untyped-decorator]  # flask_login ships no types
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not policy.may_open(current_user, audience):
-                abort(403, "Tài khoản của bạn không có quyền xem trang này.")
+                abort(403, N_("Tài khoản của bạn không có quyền xem trang này."))
             return view(*args, **kwargs)
 
         return wrapped

@@ -23,6 +23,7 @@ from onestop.dossiers.requests import (
 )
 from onestop.dossiers.states import Action
 from onestop.errors import Invalid, Unauthorized
+from onestop.i18n import N_
 from onestop.receipts import build
 from onestop.routing import services as routing
 from onestop.web import openapi
@@ -48,9 +49,9 @@ def _authenticate() -> Any:
     use = user_for_token(db.session(), token.strip(), now=when) if given else None
     if use is None:
         refused = Unauthorized(
-            "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
+            N_("Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
             if given
-            else "Thiếu mã truy cập (Authorization: Bearer TOKEN)."
+            else N_("Thiếu mã truy cập (Authorization: Bearer TOKEN).")
         )
         challenge = 'Bearer realm="onestop"' + (', error="invalid_token"' if given else "")
         return refused.as_dict(), 401, {"WWW-Authenticate": challenge}
@@ -67,14 +68,14 @@ def _json_only() -> None:
         return
     if not request.is_json:
         raise Invalid(
-            "Nội dung phải là JSON (Content-Type: application/json).", code="malformed_json"
+            N_("Nội dung phải là JSON (Content-Type: application/json)."), code="malformed_json"
         )
     try:
         body = request.get_json()
     except BadRequest:
         body = None
     if not isinstance(body, dict):
-        raise Invalid("Nội dung phải là một đối tượng JSON.", code="malformed_json")
+        raise Invalid(N_("Nội dung phải là một đối tượng JSON."), code="malformed_json")
 
 
 @bp.get("/agencies")

@@ -12,6 +12,7 @@ from onestop import db
 from onestop.calendar import WorkingCalendar
 from onestop.deadlines.services import calendar_for
 from onestop.dossiers.models import Dossier
+from onestop.i18n import N_
 from onestop.receipts import build
 
 
@@ -38,7 +39,7 @@ def external_url(endpoint: str, **values: Any) -> str:
 def pdf_response(session: Session, row: Dossier, form: str) -> Response:
     """One of the dossier's printed forms, for the counter pages and the API alike."""
     if form not in build.available_forms(row):
-        abort(404, "Hồ sơ này không có biểu mẫu đó.")
+        abort(404, N_("Hồ sơ này không có biểu mẫu đó."))
     pdf = build.render(session, row, form, now=now())
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{row.code}-{form}.pdf"'

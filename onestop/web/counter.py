@@ -16,10 +16,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onestop import db
+from onestop import db, fields
 from onestop.accounts import policy
 from onestop.calendar import VN_TZ
 from onestop.catalogue import queries as cq
@@ -29,6 +30,7 @@ from onestop.dossiers.requests import ACTION_MESSAGES, ActionRequest
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status, allowed_actions
 from onestop.dossiers.validation import ValidationFailed, parse
 from onestop.errors import DomainError, Invalid
+from onestop.i18n import N_, translate
 from onestop.receipts import build
 from onestop.routing import services as routing
 from onestop.web import intake_form
@@ -120,9 +122,12 @@ def _search_day(raw: str, name: str, errors: dict[str, str]) -> date | None:
         return None
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        if fields.in_years(day):
+            return day
+        break
     errors[name] = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 25/11/2026.")
     return None
 
@@ -191,7 +196,7 @@ def intake(procedure_code: str) -> Any:
     parsed = intake_form.parse(request.form, procedure)
     try:
         if outcome is None:
-            raise Invalid("Chọn tiếp nhận, yêu cầu bổ sung hoặc từ chối.", field="outcome")
+            raise Invalid(N_("Chọn tiếp nhận, yêu cầu bổ sung hoặc từ chối."), field="outcome")
         checked = services.check_intake(session, parsed["request"], actor=current_user)
         dossier = services.intake(
             session,
@@ -228,7 +233,10 @@ def appointment() -> Any:
     return {
         "due_at": due.isoformat() if due else None,
         "due_text": due.astimezone(VN_TZ).strftime("%H:%M, %d/%m/%Y") if due else None,
-        "time_text": services.time_text(services.processing_time(procedure, channel)),
+        # The intake page shows it as it comes: in the page's language.
+        "time_text": translate(
+            get_translations(), services.time_text(services.processing_time(procedure, channel))
+        ),
     }
 
 
@@ -293,7 +301,7 @@ def act(code: str) -> Any:
         if exc.http_status not in (409, 422):
             raise
         return _dossier_page(code, errors={exc.field or "action": exc.message}, tried=tried)
-    flash(_("Đã ghi nhận: %(action)s.", action=ACTION_NAMES[action]))
+    flash(_("Đã ghi nhận: %(action)s.", action=_(ACTION_NAMES[action])))
     # Handed on, the dossier may have left the actor's agency: back to their own list then.
     row = dossiers.get_dossier(db.session(), code)
     if policy.may_see(current_user, routing.holding(db.session(), row)):
@@ -368,9 +376,11 @@ def logbook_xlsx() -> Any:
 def _logbook_args() -> tuple[date, str]:
     raw = request.args.get("date", "")
     try:
-        day = date.fromisoformat(raw) if raw else now().astimezone(VN_TZ).date()
+        day = date.fromisoformat(raw[:10]) if raw else now().astimezone(VN_TZ).date()
     except ValueError as exc:
-        raise Invalid("Ngày không hợp lệ (YYYY-MM-DD).", field="date") from exc
+        raise Invalid(N_("Ngày không hợp lệ (YYYY-MM-DD)."), field="date") from exc
+    if not fields.in_years(day):
+        raise Invalid(N_("Ngày không hợp lệ (YYYY-MM-DD)."), field="date")
     # Officers see their own agency's book; supervisors and admins pick one.
     agency = policy.list_scope(current_user, request.args.get("agency") or None)
     agency = agency or current_user.agency_code or ""

@@ -13,15 +13,30 @@ from onestop.catalogue.queries import get_procedure
 from onestop.deadlines.cli import parse_amount
 from onestop.dossiers.services import processing_time, time_text
 from onestop.errors import DomainError, Invalid
+from onestop.i18n import N_
 from onestop.web.access import page
 from onestop.web.common import current_calendar, now
 
 bp = Blueprint("tools", __name__, url_prefix="/cong-cu")
 UNITS = {
-    "working_days": "ngày làm việc",
-    "days": "ngày (theo lịch)",
-    "hours": "giờ làm việc",
-    "same_day": "trong ngày",
+    "working_days": N_("ngày làm việc"),
+    "days": N_("ngày (theo lịch)"),
+    "hours": N_("giờ làm việc"),
+    "same_day": N_("trong ngày"),
+}
+# A duration as the page says it, and its upper bound: one template per unit, so that each
+# translates as a whole.
+DURATIONS = {
+    "working_days": N_("{value} ngày làm việc"),
+    "days": N_("{value} ngày (theo lịch)"),
+    "hours": N_("{value} giờ làm việc"),
+    "same_day": N_("{value} trong ngày"),
+}
+TOO_LONG = {
+    "working_days": N_("Tối đa {limit} ngày làm việc."),
+    "days": N_("Tối đa {limit} ngày (theo lịch)."),
+    "hours": N_("Tối đa {limit} giờ làm việc."),
+    "same_day": N_("Tối đa {limit} trong ngày."),
 }
 
 
@@ -36,10 +51,12 @@ def _received(raw: str) -> datetime:
     try:
         when = datetime.fromisoformat(raw[:40]).replace(tzinfo=VN_TZ)
     except ValueError as exc:
-        raise Invalid("Thời điểm tiếp nhận không hợp lệ.", field="received") from exc
+        raise Invalid(N_("Thời điểm tiếp nhận không hợp lệ."), field="received") from exc
     if not fields.in_years(when.date()):
         raise Invalid(
-            f"Thời điểm tiếp nhận phải trong khoảng {fields.FIRST_YEAR}-{fields.LAST_YEAR}.",
+            N_("Thời điểm tiếp nhận phải trong khoảng {first}-{last}.").format(
+                first=fields.FIRST_YEAR, last=fields.LAST_YEAR
+            ),
             field="received",
         )
     return when
@@ -52,7 +69,7 @@ def _duration(args: Any) -> tuple[str, str, str]:
         procedure = get_procedure(db.session(), code)
         time = processing_time(procedure, args.get("channel", "in_person"))
         if time is None:
-            raise Invalid("Thủ tục này chưa công bố thời hạn giải quyết.", field="procedure")
+            raise Invalid(N_("Thủ tục này chưa công bố thời hạn giải quyết."), field="procedure")
         return (
             str(time["value"]),
             time["unit"],
@@ -60,11 +77,11 @@ def _duration(args: Any) -> tuple[str, str, str]:
         )
     unit = args.get("unit", "working_days")
     if unit not in UNITS:
-        raise Invalid("Đơn vị thời gian không hợp lệ.", field="unit")
+        raise Invalid(N_("Đơn vị thời gian không hợp lệ."), field="unit")
     value = "0" if unit == Unit.SAME_DAY else parse_amount(args.get("value", "")[:20] or "-")
     if float(value) > MAX_AMOUNT[unit]:
-        raise Invalid(f"Tối đa {MAX_AMOUNT[unit]} {UNITS[unit]}.", field="value")
-    return value, unit, f"{value.replace('.', ',')} {UNITS[unit]}"
+        raise Invalid(TOO_LONG[unit].format(limit=MAX_AMOUNT[unit]), field="value")
+    return value, unit, DURATIONS[unit].format(value=value.replace(".", ","))
 
 
 @bp.get("/ngay-hen")
@@ -81,6 +98,6 @@ def due_date() -> Any:
         except DomainError as exc:
             context["errors"][exc.field or "value"] = exc.message
         except ValueError as exc:  # a whole number of calendar days, a too-far date
-            context["errors"]["value"] = f"Không tính được: {exc}"
+            context["errors"]["value"] = N_("Không tính được: {reason}").format(reason=exc)
     context["default_received"] = now().astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M")
     return render_template("tools/due_date.html", **context), 422 if context["errors"] else 200
