@@ -208,3 +208,28 @@ def test_calculator_bounds_what_it_counts(client, logged_in, query, message):
     response = client.get(f"/cong-cu/ngay-hen?{query}")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=0001-01-01",
+        "to=9999-12-31",
+        "page=99999999999999999999",
+        "page=-1",
+        "q=a%00b",
+        "status=99",
+        "date=0001-01-01",
+        "q=" + "9" * 5000,
+    ],
+)
+def test_staff_lists_answer_odd_arguments_without_a_500(client, logged_in, query):
+    for path in ("/counter/tim-kiem", "/desk/", "/counter/so-theo-doi", "/counter/"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code < 500, (path, query)
+    assert client.get(f"/counter/tim-kiem?{query}").status_code in (200, 422)
+
+
+def test_a_qr_path_that_is_no_token_is_404_on_every_database(client):
+    for token in ("abc%00def", "%ED%A0%80" * 3, "x" * 500, "a b"):
+        assert client.get(f"/tra-cuu/{token}").status_code == 404, token

@@ -26,7 +26,7 @@ def test_an_admin_creates_an_officer_who_then_logs_in(server: str) -> None:
         page.fill("#username", "quantri")
         page.fill("#password", PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{server}/admin/lich")
+        page.wait_for_url(f"{server}/admin/")
 
         page.goto(f"{server}/admin/nguoi-dung")
         assert page.locator("#users tbody tr").count() == 1
@@ -66,7 +66,7 @@ def test_an_admin_creates_an_officer_who_then_logs_in(server: str) -> None:
         page.fill("#username", "quantri")
         page.fill("#password", PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{server}/admin/lich")
+        page.wait_for_url(f"{server}/admin/")
         page.goto(f"{server}/admin/nguoi-dung/hoa.le")
         assert page.inner_text("#state") == "Đang hoạt động"
         page.screenshot(path=str(SHOTS / "admin-users-detail.png"), full_page=True)
