@@ -69,7 +69,7 @@ def _compiled(_key: int, msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str]
         for m in _PLACEHOLDER.finditer(msgid):
             name = m.group(1) or m.group(2)
             pattern += re.escape(msgid[last : m.start()])
-            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
             seen.add(name)
             last = m.end()
         pattern += re.escape(msgid[last:])

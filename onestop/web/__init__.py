@@ -74,7 +74,15 @@ ROLE_NAMES = {
     "supervisor": _l("Giám sát"),
     "admin": _l("Quản trị"),
 }
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS = (
+    N_("Thứ Hai"),
+    N_("Thứ Ba"),
+    N_("Thứ Tư"),
+    N_("Thứ Năm"),
+    N_("Thứ Sáu"),
+    N_("Thứ Bảy"),
+    N_("Chủ Nhật"),
+)
 
 
 def weekday(day: date) -> str:
