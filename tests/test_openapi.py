@@ -114,3 +114,19 @@ def test_api_conforms_and_never_fails(app, session, officer_headers, method, pat
         case.call_and_validate(headers=officer_headers, checks=CHECKS)
 
     call()
+
+
+def test_a_drifted_answer_fails_the_tests_but_reaches_clients(
+    app, client, token, monkeypatch, caplog
+):
+    from onestop.catalogue import queries
+
+    real = queries.agency_dict
+    monkeypatch.setattr(queries, "agency_dict", lambda a, n: real(a, n) | {"name": None})
+    headers = {"Authorization": f"Bearer {token('officer', agency_code=OFFICE)}"}
+    assert client.get("/api/v1/agencies", headers=headers).status_code == 500  # TESTING
+    app.testing = False
+    with caplog.at_level("ERROR", logger="onestop.api"):
+        answer = client.get("/api/v1/agencies", headers=headers)
+    assert answer.status_code == 200 and answer.json["items"][0]["name"] is None
+    assert "does not match its documented shape" in caplog.text
