@@ -317,3 +317,19 @@ def test_parallel_guesses_from_many_addresses_stop_at_the_limit(empty_database_u
         assert len(rows) == len(guesses)
         assert sum(1 for r in rows if not r.blocked) == 5
     db.database(app).engine.dispose()
+
+
+def test_the_admins_see_the_blocked_codes(client, auth, make_user, dossiers):
+    code = dossiers[0].code
+    for digits in WRONG[:5]:
+        lookup(client, code, digits)
+    lookup(client, code, RIGHT, address="192.0.2.77")
+    admin, password = make_user("admin", agency_code=None)
+    auth.login(admin.username, password)
+    page = client.get("/admin/tra-cuu")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    row = text[text.index('id="blocked"') :]
+    assert code in row and "đang khóa" in row
+    assert RIGHT not in row and dossiers[0].public_token not in text
+    assert "/admin/tra-cuu" in client.get("/admin/").get_data(as_text=True)

@@ -23,6 +23,7 @@ from onestop.deadlines.entries import ScheduleInvalid
 from onestop.dossiers.validation import ValidationFailed
 from onestop.errors import DomainError, NotFound
 from onestop.fields import FIRST_YEAR, LAST_YEAR
+from onestop.lookup import attempts
 from onestop.web.access import page
 from onestop.web.common import current_calendar, now
 
@@ -33,6 +34,7 @@ PAGES = (
     ("admin.calendar", _l("Lịch làm việc"), _l("Ngày nghỉ, ngày làm việc bù và hạn trả hồ sơ.")),
     ("admin.catalogue", _l("Danh mục thủ tục"), _l("Kết quả kiểm tra và ghi chú nội bộ.")),
     ("admin_users.index", _l("Tài khoản cán bộ"), _l("Thêm, khóa tài khoản và phân quyền.")),
+    ("admin.lookups", _l("Tra cứu hồ sơ"), _l("Các lần tra cứu bằng mã và 4 chữ số, mã bị khóa.")),
 )
 LAYER_NAMES = {
     services.Layer.PACKAGE: _l("Ngày lễ theo Bộ luật Lao động (gói holidays)"),
@@ -75,6 +77,19 @@ FACT_NAMES = {
 def index() -> Any:
     pages = [p for p in PAGES if p[0] in current_app.view_functions]
     return render_template("admin/index.html", pages=pages)
+
+
+@bp.get("/tra-cuu")
+@page("admin")
+def lookups() -> Any:
+    """The public lookup by code and 4 digits over the last day: the tries and the codes that
+    were blocked after too many wrong ones (someone guessing, or a citizen who mistyped)."""
+    session, when = db.session(), now()
+    return render_template(
+        "admin/lookups.html",
+        counts=attempts.attempt_counts(session, now=when),
+        blocked=attempts.recent_blocks(session, now=when),
+    )
 
 
 # The working calendar
