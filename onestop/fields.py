@@ -51,9 +51,10 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 # (and differently on the printed receipt): refused everywhere.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\n\r\t")
-ID_NUMBER = re.compile(r"^\d{12}$")
+# ASCII digits only: `\d` alone also takes other scripts' digits ("٠١٢"), which int() reads.
+ID_NUMBER = re.compile(r"^\d{12}$", re.ASCII)
 # Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x + 8 digits).
-PHONE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+PHONE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$", re.ASCII)
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AGENCY_CODE = re.compile(r"^[0-9A-Za-z.\-]{1,40}$")
 

@@ -39,6 +39,8 @@ def post_raw(client, headers, body: str | bytes, path: str = "/api/v1/dossiers")
         ({"address": "x" * 301}, "applicant.address"),
         ({"address": {"street": "Lê Lợi"}}, "applicant.address"),
         ({"phone": 912345678}, "applicant.phone"),
+        ({"phone": "٠٩١٢٣٤٥٦٧٨"}, "applicant.phone"),  # Arabic-Indic digits
+        ({"id_number": "٠٥٢١٩٠٠٠١٢٣٤"}, "applicant.id_number"),
         ({"sets": 1.5}, "sets"),
         ({"sets": True}, "sets"),
         ({"sets": 100}, "sets"),
