@@ -11,7 +11,6 @@ values. The printed forms and the API stay Vietnamese.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 # `{name}` (str.format) and `%(name)s` (gettext) placeholders of a template.
@@ -28,9 +27,10 @@ def translate(translations: Any, message: str) -> str:
     if not message:
         return message
     found: str = translations.ugettext(message)
-    if found != message:
-        return found
-    for pattern, template in _templates(translations):
+    catalog = getattr(translations, "_catalog", None)
+    if found != message or not catalog:
+        return found  # Vietnamese has no catalog: the pages' hot path stops here
+    for pattern, template in _patterns(catalog):
         matched = pattern.match(message)
         if matched:
             values = {k: v for k, v in matched.groupdict().items() if v is not None}
@@ -46,17 +46,23 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(value, template)
 
 
-def _templates(translations: Any) -> tuple[tuple[re.Pattern[str], str], ...]:
-    catalog = getattr(translations, "_catalog", None) or {}
-    return _compiled(id(catalog), tuple(k for k in catalog if isinstance(k, str)))
-
-
 def _own_text(msgid: str) -> int:
     return len(_PLACEHOLDER.sub("", msgid).strip())
 
 
-@lru_cache(maxsize=8)
-def _compiled(_key: int, msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+# Per catalog (one per language and process), its patterns, built at the first miss.
+_PATTERNS: dict[int, tuple[Any, tuple[tuple[re.Pattern[str], str], ...]]] = {}
+
+
+def _patterns(catalog: Any) -> tuple[tuple[re.Pattern[str], str], ...]:
+    cached = _PATTERNS.get(id(catalog))
+    if cached is None or cached[0] is not catalog:  # the catalog itself, not a reused id
+        cached = (catalog, _compiled(tuple(k for k in catalog if isinstance(k, str))))
+        _PATTERNS[id(catalog)] = cached
+    return cached[1]
+
+
+def _compiled(msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The templates of the catalog with placeholders, as patterns matching what they format
     to; the one with the most text of its own first, so that "... trạng thái chưa có." wins
     over "... trạng thái {status}."."""
