@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, or_, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -266,20 +266,32 @@ class SessionUse:
     extend_to: datetime | None
 
 
+Secret = TypeVar("Secret", UserSession, ApiToken)
+
+
+def _live(
+    session: Session, kind: type[Secret], secret: str, *, now: datetime
+) -> tuple[Secret, User] | None:
+    """The unrevoked, unexpired session or token whose hash `secret` has, with its user, if
+    that user is active: sessions and tokens are looked up the same way."""
+    row = session.exec(
+        select(kind, User)
+        .join(User, col(User.id) == kind.user_id)
+        .where(
+            kind.token_hash == _sha256(secret),
+            col(kind.revoked_at).is_(None),
+            col(kind.expires_at) > now,
+            col(User.active),
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def session_user(
     session: Session, secret: str, *, limits: SessionLimits, now: datetime
 ) -> SessionUse | None:
     """The active user of a live session; reads only (the caller writes the activity later)."""
-    row = session.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == UserSession.user_id)
-        .where(
-            UserSession.token_hash == _sha256(secret),
-            col(UserSession.revoked_at).is_(None),
-            col(UserSession.expires_at) > now,
-            col(User.active),
-        )
-    ).first()
+    row = _live(session, UserSession, secret, now=now)
     if row is None:
         return None
     found, user = row
@@ -376,16 +388,7 @@ class TokenUse:
 
 def user_for_token(session: Session, token: str, *, now: datetime) -> TokenUse | None:
     """The active user of a valid, unexpired, unrevoked token; reads only."""
-    row = session.exec(
-        select(ApiToken, User)
-        .join(User, col(User.id) == ApiToken.user_id)
-        .where(
-            ApiToken.token_hash == _sha256(token),
-            col(ApiToken.revoked_at).is_(None),
-            col(ApiToken.expires_at) > now,
-            col(User.active),
-        )
-    ).first()
+    row = _live(session, ApiToken, token, now=now)
     if row is None:
         return None
     found, user = row

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from onestop.calendar import VN_TZ, WorkingCalendar
 from onestop.dossiers.models import Dossier
 from onestop.dossiers.states import ENDED, PAUSED, Status
-from onestop.dossiers.validation import normalise_phone
+from onestop.fields import normalise_phone
 from onestop.routing.models import DossierStep
 from onestop.text import fold
 

@@ -14,11 +14,6 @@ from onestop.i18n import N_
 
 M = TypeVar("M", bound=BaseModel)
 
-MAX_NAME = fields.NAME
-MAX_ADDRESS = fields.ADDRESS
-MAX_COUNT = fields.MAX_COUNT
-normalise_phone = fields.normalise_phone
-
 # Messages for pydantic's own error types (ours carry their Vietnamese message already).
 _BUILT_IN = {
     "missing": N_("Bắt buộc."),

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import request
 from pydantic import ValidationError
-from sqlmodel import Session
 
 from onestop import db
 from onestop.catalogue import queries
@@ -20,34 +19,26 @@ def search_context() -> dict[str, Any]:
     """Run the search the query string asks for; the page renders the result. Arguments the
     API would refuse (a NUL, a page past any end) are shown beside the search box instead."""
     session = db.session()
+    errors: dict[str, str] = {}
     try:
         asked = ProcedureListQuery.model_validate(request.args.to_dict() | {"per_page": PER_PAGE})
     except ValidationError as exc:
-        return _refused(session, pydantic_errors(exc))
-    q, field, page = asked.q, asked.field or None, asked.page
-    rows, total = queries.search_procedures(session, q=q, field=field, page=page, per_page=PER_PAGE)
+        errors, asked = pydantic_errors(exc), ProcedureListQuery(per_page=PER_PAGE)
+    rows: list[Any] = []
+    total = 0
+    if not errors:
+        rows, total = queries.search_procedures(
+            session, q=asked.q, field=asked.field or None, page=asked.page, per_page=PER_PAGE
+        )
     names = queries.Names(session)
     return {
-        "search_errors": {},
-        "q": q,
-        "field": field,
-        "page": page,
+        "search_errors": errors,
+        "q": asked.q,
+        "field": asked.field or None,
+        "page": asked.page,
         "pages": max((total + PER_PAGE - 1) // PER_PAGE, 1),
         "total": total,
         "procedures": [queries.procedure_summary(p, names) for p in rows],
-        "fields": queries.fields(session),
-    }
-
-
-def _refused(session: Session, errors: dict[str, str]) -> dict[str, Any]:
-    return {
-        "search_errors": errors,
-        "q": "",
-        "field": None,
-        "page": 1,
-        "pages": 1,
-        "total": 0,
-        "procedures": [],
         "fields": queries.fields(session),
     }
 
