@@ -105,6 +105,28 @@ def catalogue_check(directory: Path | None) -> None:
     click.echo(f"{len(checked.procedures)} thủ tục, không có lỗi.")
 
 
+@catalogue.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The catalogue folder to write (default: procedures/).",
+)
+def catalogue_import(paths: tuple[Path, ...], directory: Path | None) -> None:
+    """Import national portal records (files, or folders of `.json` records) into the
+    catalogue's files, keeping the province's overlays; print what changed."""
+    from onestop.catalogue.importing import import_records
+    from onestop.config import ROOT
+
+    report = import_records(paths, root=(directory or ROOT / "procedures").resolve())
+    for line in report.problems:
+        click.echo(line, err=True)
+    if report.unreadable:
+        _fail("\n".join(report.unreadable))
+    for line in report.lines():
+        click.echo(line)
+
+
 @main.group()
 def user() -> None:
     """Staff accounts."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
+from onestop.calendar import VN_TZ
 from onestop.catalogue.files import read_catalogue
 from onestop.catalogue.schema import Level, plan_hours
 from onestop.config import ROOT
@@ -66,3 +68,45 @@ def test_agencies_are_a_two_tier_province(catalogue):
     for commune in communes:
         children = {a.role for a in d.agencies if a.parent == commune.code}
         assert commune_roles - {"ubnd_xa"} <= children, commune.code
+
+
+# The procedures the catalogue was first typed with; the national records came after.
+_FIRST_CODES = """
+1.000593 1.000603.H21 1.000656 1.000689 1.000894 1.001123 1.001193 1.001266 1.001440
+1.001570 1.001612 1.001731 1.001776 1.001978 1.002755 1.003197 1.003583 1.003622
+1.004194 1.004222 1.004746 1.004772 1.004837 1.004859 1.004873 1.009645 1.009664
+1.010038 1.010803 1.010824 1.012768 1.012796 1.012888 1.012961 1.012994 1.013225
+1.013226 1.013227 1.013228 1.013229 1.013236 1.013274 1.013703 1.014027 1.014028
+1.014464 2.000286 2.000635 2.000720 2.000806 2.000815 2.000884 2.000908 2.000913
+2.000927 2.000942 2.000986 2.000992 2.001016 2.001019 2.001023 2.001035 2.001283
+2.001406 2.001583 2.001641 2.001955 2.002189 2.002481 2.002516 2.002755 3.000182
+"""
+FIRST_72 = set(_FIRST_CODES.split())
+# Words that would give away a working note instead of a published source.
+NOT_A_SOURCE = re.compile(r"\.md\b|CATALOGUE|FACTS|github|crawl|\bP[12]\b|nguồn [A-Z]\b", re.I)
+
+
+def test_it_is_province_sized_and_keeps_the_first_procedures(catalogue):
+    assert len(catalogue.procedures) >= 520  # 482 records and the 72, 29 of them in both
+    assert FIRST_72 <= set(catalogue.procedures)
+    imported = [p for p in catalogue.procedures.values() if p.record is not None]
+    assert len(imported) >= 480
+
+
+def test_every_source_is_a_published_one(catalogue):
+    for p in catalogue.procedures.values():
+        for fact, source in p.sources.items():
+            assert not NOT_A_SOURCE.search(source), (p.code, fact, source)
+
+
+def test_an_imported_procedure_cites_its_record_with_its_date(catalogue):
+    for p in catalogue.procedures.values():
+        if p.record is not None:
+            day = p.record.updated_at.astimezone(VN_TZ).strftime("%d/%m/%Y")
+            assert f"bản ghi {p.record.id}, cập nhật ngày {day}" in p.sources["record"], p.code
+
+
+def test_papers_fit_the_counter(catalogue):
+    for p in catalogue.procedures.values():
+        for paper in [*p.documents, *p.to_show]:
+            assert len(paper.name) <= 300, (p.code, paper.name)

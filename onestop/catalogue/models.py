@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from onestop.db import UTCDateTime
@@ -46,9 +46,9 @@ class Procedure(SQLModel, table=True):
     """A published procedure; `data` holds every Art. 8 component as the schema validated it."""
 
     code: str = Field(primary_key=True, max_length=20)
-    name: str = Field(max_length=500)
+    name: str = Field(sa_type=Text)  # national names run to 1,200 characters
     # Code and name without diacritics, lower case: what the search matches against.
-    search_text: str = Field(max_length=600)
+    search_text: str = Field(sa_type=Text)
     field_code: str = Field(foreign_key="procedure_field.code", max_length=40, index=True)
     level: str = Field(max_length=30)
     agency_role: str = Field(foreign_key="agency_role.key", max_length=40)

@@ -8,6 +8,8 @@ rather than invented or silently left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -101,18 +103,36 @@ class Fee(Strict):
 class ChannelOffer(Strict):
     channel: Channel
     processing_time: ProcessingTime | None = None  # defaults to the procedure's
-    fee: Fee | None = None
+    fees: list[Fee] = Field(default_factory=list)
     description: str | None = None
 
 
+# The counter ticks a paper by this name and the receipt prints it, so it is kept short; the
+# published wording, often a paragraph with its conditions, is kept whole in `text`.
+DOCUMENT_NAME = 300
+
+
 class Document(Strict):
-    name: Text
+    name: Annotated[str, Field(min_length=1, max_length=DOCUMENT_NAME)]
+    text: str | None = None  # the published wording, when the name shortens it
+    code: str | None = None  # the national database's code of the component
     originals: int = Field(default=0, ge=0)  # bản chính
     certified_copies: int = Field(default=0, ge=0)  # bản sao có chứng thực
     photocopies: int = Field(default=0, ge=0)  # bản photo / bản sao
     required: bool = True  # False: "only when relevant" (trường hợp ...)
+    # The published list's case (trường hợp) this paper belongs to; None: every dossier. A
+    # dossier brings the papers of one case, so intake checks the case that is complete.
+    case: str | None = None
     form: str | None = None  # mẫu tờ khai, e.g. "Mẫu CT01"
     note: str | None = None
+
+
+class NationalRecord(Strict):
+    """The national database's record a procedure was imported from (its source)."""
+
+    id: Text  # the record's id on the national portal
+    updated_at: datetime  # its last change, as the portal states it
+    state: str | None = None  # ACTIVE / UPDATED
 
 
 class Variant(Strict):
@@ -145,8 +165,11 @@ class Procedure(Strict):
     any_counter: bool | None = None  # không phụ thuộc địa giới hành chính
     processing_time: ProcessingTime | None = None
     channels: list[ChannelOffer] = Field(default_factory=list)
+    channel_note: str | None = None  # what the published channels all say (time conditions)
     steps: list[Text] = Field(default_factory=list)  # trình tự thực hiện
     documents: list[Document] = Field(default_factory=list)
+    to_show: list[Document] = Field(default_factory=list)  # giấy tờ phải xuất trình, not kept
+    document_notes: list[Text] = Field(default_factory=list)  # the list's explanatory notes
     sets: int | None = Field(default=None, ge=1)  # số lượng hồ sơ (bộ)
     applicants: str | None = None
     result: str | None = None
@@ -155,9 +178,15 @@ class Procedure(Strict):
     fees: str | None = None  # summary as published; per channel amounts in `channels`
     legal_basis: list[Text] = Field(default_factory=list)
     publication: str | None = None  # the decision that published it
+    publisher: str | None = None  # the body that published it (a ministry, a province)
+    # The law sets no appointment (a certification done while the citizen waits, a
+    # notification): the reason, said instead of a time.
+    no_appointment: str | None = None
+    record: NationalRecord | None = None  # set by `onestop catalogue import`
     variants: list[Variant] = Field(default_factory=list)
     routing: list[Step] = Field(default_factory=list)
-    sources: dict[str, Text] = Field(default_factory=dict)  # fact -> where it was read
+    # Fact -> where it was read: the portal's record with its date, the decision, the law.
+    sources: dict[str, Text] = Field(default_factory=dict)
     unknown: list[str] = Field(default_factory=list)  # facts not found: left empty on purpose
     to_confirm: list[Text] = Field(default_factory=list)  # facts to check for the province
 
@@ -197,12 +226,20 @@ def _is_empty(value: Any) -> bool:
 
 
 def _check_unknown(p: Procedure) -> None:
+    if p.no_appointment is not None and p.processing_time is not None:
+        raise ValueError("no_appointment: a procedure with a processing time has an appointment")
+    if p.no_appointment is not None and "processing_time" in p.unknown:
+        raise ValueError("no_appointment: the time is known to be none, not unknown")
     for name in p.unknown:
         if name not in DECLARABLE:
             raise ValueError(f"unknown: '{name}' is not a fact that may be declared unknown")
         if not _is_empty(getattr(p, name)):
             raise ValueError(f"unknown: '{name}' is declared unknown but has a value")
     for name in DECLARABLE:
+        if name == "processing_time" and p.no_appointment is not None:
+            continue
+        if name == "documents" and p.to_show:
+            continue  # nothing is handed in, papers are only shown (a copy from a register)
         if _is_empty(getattr(p, name)) and name not in p.unknown:
             raise ValueError(f"'{name}' is empty: state it, or list it under unknown:")
 
@@ -284,3 +321,16 @@ class Directory(Strict):
     fields: list[Field_]
     roles: list[Role]
     agencies: list[Agency]
+
+
+def catalogue_counts(procedures: Iterable[Procedure]) -> dict[str, int]:
+    """How complete the catalogue is: the figures the admins' page and the notes give."""
+    listed = list(procedures)
+    return {
+        "total": len(listed),
+        "imported": sum(p.record is not None for p in listed),
+        "documents": sum(bool(p.documents) for p in listed),
+        "no_documents": sum("documents" in p.unknown for p in listed),
+        "no_time": sum("processing_time" in p.unknown for p in listed),
+        "no_appointment": sum(p.no_appointment is not None for p in listed),
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from onestop.db import UTCDateTime
@@ -19,7 +19,7 @@ class Dossier(SQLModel, table=True):
     # What the QR code carries: random, never derived from the code (docs/domain.md#codes).
     public_token: str = Field(max_length=40, unique=True)
     procedure_code: str = Field(foreign_key="procedure.code", max_length=20, index=True)
-    procedure_name: str = Field(max_length=500)  # as published the day it was received
+    procedure_name: str = Field(sa_type=Text)  # as published the day it was received
     receiving_agency_code: str = Field(foreign_key="agency.code", max_length=20, index=True)
     current_agency_code: str = Field(foreign_key="agency.code", max_length=20, index=True)
     # The commune (its People's Committee) whose agencies handle the commune-level steps: the
@@ -43,7 +43,7 @@ class Dossier(SQLModel, table=True):
     # The time the procedure allows, as applied to this dossier.
     time_value: float | None = None
     time_unit: str | None = Field(default=None, max_length=20)
-    time_text: str = Field(max_length=100)
+    time_text: str = Field(max_length=400)
     submitted_at: datetime = Field(sa_type=UTCDateTime)  # NgayNopHoSo
     received_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

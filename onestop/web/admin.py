@@ -17,7 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from onestop import db
 from onestop.calendar import VN_TZ, WorkingCalendar
-from onestop.catalogue.files import read_catalogue
+from onestop.catalogue.files import overlay_path, read_catalogue
+from onestop.catalogue.schema import catalogue_counts
 from onestop.deadlines import entries, services
 from onestop.deadlines.entries import ScheduleInvalid
 from onestop.dossiers.validation import ValidationFailed
@@ -261,14 +262,21 @@ def catalogue() -> Any:
     for problem in checked.problems:
         problems[problem.file].append(problem)
     fields = {f.code: f.name for f in checked.directory.fields} if checked.directory else {}
+    root = Path(current_app.config["CATALOGUE_DIR"]).resolve()
     rows = [
-        {"p": p, "file": checked.files[code], "problems": problems.get(checked.files[code], [])}
+        {
+            "p": p,
+            "file": checked.files[code],
+            "overlay": overlay_path(root.parent / checked.files[code]).exists(),
+            "problems": problems.get(checked.files[code], []),
+        }
         for code, p in sorted(checked.procedures.items(), key=lambda i: (i[1].field, i[0]))
     ]
     return render_template(
         "admin/catalogue.html",
         checked=checked,
         rows=rows,
+        counts=catalogue_counts(checked.procedures.values()),
         fields=fields,
         fact_names=FACT_NAMES,
     )
