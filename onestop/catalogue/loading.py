@@ -11,11 +11,10 @@ from typing import Any, TypedDict
 
 from sqlmodel import Session, select
 
-from onestop.catalogue import models
+from onestop.catalogue import models, search
 from onestop.catalogue.files import Catalogue, read_catalogue
 from onestop.catalogue.schema import Directory, Procedure
 from onestop.errors import Invalid
-from onestop.text import fold
 
 
 class CatalogueInvalid(Invalid):
@@ -104,7 +103,7 @@ def _row_values(p: Procedure, now: datetime) -> _ProcedureValues:
     return {
         "code": p.code,
         "name": p.name,
-        "search_text": fold(f"{p.code} {p.name}"),
+        "search_text": search.search_text(p.code, p.name),
         "field_code": p.field,
         "level": p.level.value,
         "agency_role": p.agency,

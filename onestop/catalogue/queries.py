@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from onestop.catalogue import search
 from onestop.catalogue.models import Agency, AgencyRole, Procedure, ProcedureField
 from onestop.errors import NotFound
 from onestop.i18n import N_
-from onestop.text import fold
 
 
 def search_procedures(
@@ -22,19 +21,9 @@ def search_procedures(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[Procedure], int]:
-    """Published procedures whose code or name contains every word of `q`, diacritics ignored."""
-    query = select(Procedure).where(col(Procedure.active))
-    for word in fold(q).split():
-        query = query.where(col(Procedure.search_text).contains(word, autoescape=True))
-    if field:
-        query = query.where(Procedure.field_code == field)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(Procedure.field_code, Procedure.code)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    """Published procedures matching `q`, best first, diacritics ignored (see
+    onestop/catalogue/search.py); without `q`, the catalogue by field and code."""
+    return search.find_procedures(session, q=q, field=field, page=page, per_page=per_page)
 
 
 def get_procedure(session: Session, code: str) -> Procedure:
@@ -99,16 +88,18 @@ def procedure_summary(p: Procedure, names: Names) -> dict[str, Any]:
         "field": {"code": p.field_code, "name": names.fields[p.field_code].name},
         "level": p.level,
         "processing_time": data["processing_time"],
+        # No time by law: the reason, said where the time would be.
+        "no_appointment": data.get("no_appointment"),
         "fees": data["fees"],
         "agency": names.agency(p.agency_role),
         "interconnected": p.interconnected,
     }
 
 
-# The catalogue editors' own notes: where each fact was read, the facts not found and those
-# to check for the province. Citizens and officers see what is published, never these; the
-# administrators read them on /admin/thu-tuc.
-INTERNAL_NOTES = ("sources", "unknown", "to_confirm")
+# The catalogue editors' own notes: the facts not found and those to check for the province.
+# Citizens and officers see what is published and where it was read (`sources`), never these;
+# the administrators read them on /admin/thu-tuc.
+INTERNAL_NOTES = ("unknown", "to_confirm")
 
 
 def procedure_detail(p: Procedure, names: Names) -> dict[str, Any]:
