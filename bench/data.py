@@ -22,7 +22,7 @@ from onestop.accounts.models import User
 from onestop.accounts.services import create_user
 from onestop.calendar import VN_TZ, WorkingCalendar
 from onestop.catalogue.models import Agency, Procedure
-from onestop.dossiers import services
+from onestop.dossiers import checklist, services
 from onestop.dossiers.actions import CITIZEN, RETURN_METHODS, return_note
 from onestop.dossiers.codes import public_token
 from onestop.dossiers.models import Dossier, DossierCounter, DossierDocument, DossierEvent
@@ -74,10 +74,12 @@ def intake_body(rng: random.Random | None = None, **changes: Any) -> dict[str, A
     return body | changes
 
 
-# The receipt's dossier: a usual counter intake with three papers on Mẫu 01.
+# The receipt's dossier: a usual counter intake with three papers on Mẫu 01. The form is
+# named by its national code, which completes one case of 1.004222's list.
+CT01 = "000.00.00.G01-KQ003618"
 RECEIPT_INTAKE = intake_body(
     documents=[
-        {"name": "Tờ khai thay đổi thông tin cư trú (CT01)", "originals": 1},
+        {"name": "Tờ khai thay đổi thông tin cư trú (CT01)", "code": CT01, "originals": 1},
         {"name": "Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", "certified_copies": 1},
         {"name": "Ý kiến đồng ý của chủ sở hữu chỗ ở hợp pháp", "originals": 1},
     ]
@@ -188,7 +190,8 @@ class Offer:
     level: str
     role: str  # the kind of agency that handles it
     times: Mapping[str, dict[str, Any] | None]  # by channel: a channel may have its own
-    documents: tuple[str, ...]
+    documents: tuple[str, ...]  # the papers of a complete dossier (checklist.complete_set)
+    channels: frozenset[str]  # those its catalogue lists (all when it lists none)
 
 
 def load_offers(session: Session) -> list[Offer]:
@@ -196,7 +199,8 @@ def load_offers(session: Session) -> list[Offer]:
     out = []
     query = select(Procedure).where(Procedure.active).order_by(col(Procedure.code))
     for p in session.exec(query):
-        docs = tuple(d["name"] for d in p.data.get("documents", []) if d.get("required", True))
+        docs = tuple(d["name"] for d in checklist.complete_set(p.data))
+        listed = frozenset(c["channel"] for c in p.data.get("channels", []))
         out.append(
             Offer(
                 code=p.code,
@@ -205,6 +209,7 @@ def load_offers(session: Session) -> list[Offer]:
                 role=p.agency_role,
                 times={c: services.processing_time(p, c) for c in services.CHANNELS},
                 documents=docs or (f"Tờ khai {p.name}"[:500],),
+                channels=listed or frozenset(services.CHANNELS),
             )
         )
     return out
@@ -283,7 +288,8 @@ class Generator:
     ) -> dict[str, Any]:
         """The dossier as `services.intake` inserts it, before any action."""
         rng = self.rng
-        channel = rng.choices(*zip(*self.mix.channels, strict=True))[0]
+        offered = [(c, w) for c, w in self.mix.channels if c in offer.channels]
+        channel = rng.choices(*zip(*(offered or self.mix.channels), strict=True))[0]
         owner = person(rng)
         place = self.agencies[agency].name.removeprefix("Trung tâm Phục vụ hành chính công ")
         time = offer.times[channel]

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from onestop.accounts.models import User
 from onestop.accounts.services import create_user
 from onestop.calendar import VN_TZ, WorkingCalendar
-from onestop.dossiers import actions, services
+from onestop.catalogue.queries import get_procedure
+from onestop.dossiers import actions, checklist, services
 from onestop.dossiers.models import Dossier
 from onestop.dossiers.states import Action
 
@@ -63,15 +64,15 @@ def save_logins(instance: Path, logins: list[tuple[str, str, str]]) -> Path:
     return path
 
 
-# Sample dossiers: (procedure, outcome, owner, ID number, phone, documents received)
-SAMPLES: tuple[tuple[str, Action, str, str, str, list[str]], ...] = (
+# Sample dossiers: (procedure, outcome, owner, ID number, phone). A received one brings the
+# papers its catalogue list requires; the others are short of them.
+SAMPLES: tuple[tuple[str, Action, str, str, str], ...] = (
     (
         "1.001193",
         Action.RECEIVE,
         "Trần Thị Mai",
         "052190004321",
         "0905111222",
-        ["Tờ khai đăng ký khai sinh (hoặc biểu mẫu điện tử tương tác)"],
     ),
     (
         "1.004222",
@@ -79,10 +80,9 @@ SAMPLES: tuple[tuple[str, Action, str, str, str, list[str]], ...] = (
         "Lê Văn Bình",
         "052088001122",
         "0935222333",
-        ["Tờ khai thay đổi thông tin cư trú (CT01)"],
     ),
-    ("1.000894", Action.REQUEST_SUPPLEMENT, "Phạm Quốc Anh", "052095007788", "0914333444", []),
-    ("2.000815", Action.REFUSE, "Võ Thị Thu", "052075009900", "0987444555", []),
+    ("1.000894", Action.REQUEST_SUPPLEMENT, "Phạm Quốc Anh", "052095007788", "0914333444"),
+    ("2.000815", Action.REFUSE, "Võ Thị Thu", "052075009900", "0987444555"),
 )
 SAMPLE_OFFICER = "tiepnhan.quynhon"
 
@@ -106,7 +106,6 @@ class Journey:
     owner: str
     id_number: str
     phone: str
-    papers: Sequence[str]
     moves: Sequence[Move] = field(default_factory=tuple)
 
 
@@ -115,18 +114,17 @@ LAND_PAPER = "Bản sao một trong những giấy tờ chứng minh quyền s�
 _MINUTES = timedelta(minutes=30)
 _HOUR = timedelta(hours=1)
 _FORWARD = Move(_MINUTES, Action.TRANSFER, SAMPLE_OFFICER)  # the centre hands it on
-# Liên thông dossiers at each stage of docs/domain.md#routing. Papers are named as the
-# catalogue lists them; none where it lists none (documents unknown).
+# Liên thông dossiers at each stage of docs/domain.md#routing, each received with the papers
+# its list requires.
 JOURNEYS: tuple[Journey, ...] = (
     # At its first step: the ward registers the birth.
-    Journey("2.001023", "Nguyễn Văn Phúc", "052091003344", "0905666777", (), (_FORWARD,)),
+    Journey("2.001023", "Nguyễn Văn Phúc", "052091003344", "0905666777", (_FORWARD,)),
     # In parallel steps: police and social insurance at the same time, after the ward.
     Journey(
         "2.000986",
         "Trương Thị Yến",
         "052193005566",
         "0935777888",
-        (),
         (_FORWARD, Move(_HOUR, Action.TRANSFER, WARD_HANDLER)),
     ),
     # Paused during handling: the ward asks the citizen for a supplement (status 5).
@@ -135,7 +133,6 @@ JOURNEYS: tuple[Journey, ...] = (
         "Lê Quang Vinh",
         "052080006677",
         "0914888999",
-        ("Đơn đề nghị cấp giấy phép xây dựng", "Bản vẽ thiết kế xây dựng"),
         (
             Move(_HOUR, Action.TRANSFER, SAMPLE_OFFICER),
             Move(
@@ -155,7 +152,6 @@ JOURNEYS: tuple[Journey, ...] = (
         "Phan Thị Hạnh",
         "052187007788",
         "0987999000",
-        ("Giấy đề nghị đăng ký hộ kinh doanh",),
         (_FORWARD, Move(2 * _HOUR, Action.TRANSFER, WARD_HANDLER)),
     ),
     # Ready to return (status 9): the tax office confirmed, the ward closed the household.
@@ -164,7 +160,6 @@ JOURNEYS: tuple[Journey, ...] = (
         "Bùi Văn Tài",
         "052079008899",
         "0905000111",
-        (),
         (
             _FORWARD,
             Move(_HOUR, Action.TRANSFER, "xuly.thue"),
@@ -177,7 +172,6 @@ JOURNEYS: tuple[Journey, ...] = (
         "Hồ Thị Kim",
         "052195009911",
         "0935111000",
-        (),
         (
             _FORWARD,
             Move(_HOUR, Action.TRANSFER, WARD_HANDLER),
@@ -196,9 +190,10 @@ def create_samples(session: Session, *, calendar: WorkingCalendar, now: datetime
         return []
     officer = _user(session, SAMPLE_OFFICER)
     codes = []
-    for procedure, outcome, name, id_number, phone, papers in SAMPLES:
-        data = _intake_data(procedure, name, id_number, phone, papers)
-        checked = services.check_intake(session, data, actor=officer)
+    for procedure, outcome, name, id_number, phone in SAMPLES:
+        complete = outcome is Action.RECEIVE
+        data = _intake_data(session, procedure, name, id_number, phone, complete=complete)
+        checked = services.check_intake(session, data, actor=officer, outcome=outcome)
         dossier = services.intake(
             session,
             request=checked,
@@ -217,12 +212,19 @@ def create_samples(session: Session, *, calendar: WorkingCalendar, now: datetime
 
 
 def _intake_data(
-    procedure: str, name: str, id_number: str, phone: str, papers: Sequence[str]
+    session: Session,
+    procedure: str,
+    name: str,
+    id_number: str,
+    phone: str,
+    *,
+    complete: bool = True,
 ) -> dict[str, object]:
+    listed = get_procedure(session, procedure).data
     return {
         "procedure_code": procedure,
         "applicant": {"full_name": name, "id_number": id_number, "phone": phone},
-        "documents": [{"name": paper, "originals": 1} for paper in papers],
+        "documents": checklist.complete_set(listed) if complete else [],
     }
 
 
@@ -235,12 +237,10 @@ def _walk(session: Session, journey: Journey, *, calendar: WorkingCalendar, now:
     time after the one before; the last one half an hour of work before `now`."""
     moment = _received_at(calendar, now, sum((m.after for m in journey.moves), _MINUTES))
     officer = _user(session, SAMPLE_OFFICER)
-    data = _intake_data(
-        journey.procedure, journey.owner, journey.id_number, journey.phone, journey.papers
-    )
+    data = _intake_data(session, journey.procedure, journey.owner, journey.id_number, journey.phone)
     dossier = services.intake(
         session,
-        request=services.check_intake(session, data, actor=officer),
+        request=services.check_intake(session, data, actor=officer, outcome=Action.RECEIVE),
         outcome=Action.RECEIVE,
         actor=officer,
         calendar=calendar,

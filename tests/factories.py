@@ -15,6 +15,7 @@ from onestop.dossiers.states import Action
 from tests.conftest import NOW
 
 OFFICE = "000.01.31.H21"  # Trung tâm Phục vụ hành chính công phường Quy Nhơn
+CT01 = "000.00.00.G01-KQ003618"  # Tờ khai thay đổi thông tin cư trú, in a case of 1.004222
 CALENDAR = WorkingCalendar(overrides=file_overrides(ROOT / "procedures", None))
 
 
@@ -29,10 +30,20 @@ def intake_data(**changes: Any) -> dict[str, Any]:
             "email": "huong@example.vn",
             "address": "12 Trần Hưng Đạo, phường Quy Nhơn",
         },
-        "documents": [{"name": "Tờ khai thay đổi thông tin cư trú (CT01)", "originals": 1}],
+        # The required paper of one case of 1.004222's list (registering at one's unit: the
+        # CT01 form), named as a client shortens it and matched by its national code.
+        "documents": [
+            {
+                "name": "Tờ khai thay đổi thông tin cư trú (CT01)",
+                "code": CT01,
+                "originals": 1,
+            }
+        ],
     }
     for key, value in changes.items():
-        if key in data["applicant"]:
+        if key == "documents" and value is None:
+            del data["documents"]  # no list: the procedure's required papers are received
+        elif key in data["applicant"]:
             data["applicant"][key] = value
         else:
             data[key] = value

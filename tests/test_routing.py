@@ -41,7 +41,7 @@ class Desk:
         self.client.application.config["NOW"] = moment
 
     def receive(self, procedure, *, agency=OFFICE, **changes):
-        body = intake_data(procedure_code=procedure, documents=[], **changes)
+        body = intake_data(procedure_code=procedure, documents=None, **changes)
         response = self.client.post(
             "/api/v1/dossiers", json=body, headers=self.as_("officer", agency)
         )

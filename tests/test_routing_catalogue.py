@@ -98,7 +98,7 @@ class Walk:
 
     def receive(self, procedure: Procedure, centre: str) -> str:
         self.client.application.config["NOW"] = self.moment
-        body = intake_data(procedure_code=procedure.code, documents=[])
+        body = intake_data(procedure_code=procedure.code, documents=None)
         if procedure.any_counter and centre == PROVINCE_CENTRE:
             body["commune"] = WARD
         response = self.client.post("/api/v1/dossiers", json=body, headers=self.as_(centre))

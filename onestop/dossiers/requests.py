@@ -63,6 +63,9 @@ class Submitter(_Request):
 
 class ReceivedDocument(_Request):
     name: Annotated[str, Text(DOCUMENT_NAME, required=True)]
+    # The national code of the paper (the catalogue's `code`): it matches the paper whatever
+    # the client calls it.
+    code: Annotated[str, Text(CODE)] = ""
     originals: Annotated[int, Number()] = 0
     certified_copies: Annotated[int, Number()] = 0
     photocopies: Annotated[int, Number()] = 0

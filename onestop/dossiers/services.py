@@ -18,7 +18,7 @@ from onestop.accounts.models import User
 from onestop.calendar import WorkingCalendar
 from onestop.catalogue.models import Agency, Procedure
 from onestop.catalogue.queries import Names, get_agency, get_procedure
-from onestop.dossiers import actions, clock
+from onestop.dossiers import actions, checklist, clock
 from onestop.dossiers.codes import next_code, public_token
 from onestop.dossiers.models import Dossier, DossierDocument, IdempotencyKey
 from onestop.dossiers.requests import INTAKE_MESSAGES, IntakeRequest
@@ -33,13 +33,18 @@ CHANNELS = {
     "post": N_("Qua bưu chính"),
 }
 OUTCOMES = (Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REFUSE)
+# The counter receives papers handed in or posted; online dossiers come from the public side.
+COUNTER_CHANNELS = ("in_person", "post")
 UNIT_TEXT = {"working_days": N_("ngày làm việc"), "days": N_("ngày"), "hours": N_("giờ làm việc")}
-# A processing time as shown, one template per unit, so that it translates as a whole.
+# A processing time as shown, one template per unit, so that it translates as a whole. A
+# time the law states in hours also reads in working days (8 working hours make one), the
+# unit the rest of the catalogue and the citizens count in.
 TIME_TEXT = {
     "working_days": N_("{value} ngày làm việc"),
     "days": N_("{value} ngày"),
-    "hours": N_("{value} giờ làm việc"),
+    "hours": N_("{value} giờ ({days} ngày làm việc)"),
 }
+HOURS_A_DAY = 8
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class DocumentCount:
     originals: int = 0
     certified_copies: int = 0
     photocopies: int = 0
+    code: str | None = None  # the national code of the paper, when a client sends it
 
 
 @dataclass(frozen=True)
@@ -68,16 +74,29 @@ class Intake:
     sets: int
     result_place: str
     commune_code: str | None = None
+    # The papers checked against the procedure's list (onestop.dossiers.checklist).
+    checked: checklist.Check = checklist.UNCHECKED
 
 
 def check_intake(
-    session: Session, data: Mapping[str, Any] | IntakeRequest, *, actor: User
+    session: Session,
+    data: Mapping[str, Any] | IntakeRequest,
+    *,
+    actor: User,
+    outcome: Action | None = None,
+    at_counter: bool = False,
 ) -> Intake:
     """Check every field at once; raise ValidationFailed (422) naming each wrong field, or
     Forbidden (403) for an agency the actor may not receive at. `data` is a form's or a
-    client's request, or one the API's model has checked already."""
+    client's request, or one the API's model has checked already.
+
+    The papers are checked against the procedure's list (`Intake.checked`); a request without
+    a `documents` list is taken to bring the required papers. intake() receives only a
+    complete dossier; with `outcome` receive, an incomplete one is refused here already:
+    MissingDocuments (422), or ValidationFailed naming `documents` beside the other wrong
+    fields. `at_counter`: only the channels a counter receives by (COUNTER_CHANNELS)."""
     if isinstance(data, IntakeRequest):
-        return _checked_intake(session, data, actor=actor)
+        return _checked_intake(session, data, actor=actor, outcome=outcome, at_counter=at_counter)
     try:
         asked = IntakeRequest.model_validate(data)
     except ValidationError as exc:
@@ -88,16 +107,28 @@ def check_intake(
             c = Checker(errors)
             _checked_procedure(session, c, code)
         raise ValidationFailed(errors) from None
-    return _checked_intake(session, asked, actor=actor)
+    return _checked_intake(session, asked, actor=actor, outcome=outcome, at_counter=at_counter)
 
 
-def _checked_intake(session: Session, asked: IntakeRequest, *, actor: User) -> Intake:
-    """What the model cannot know: the procedure, the agency and the commune exist."""
+def _checked_intake(
+    session: Session,
+    asked: IntakeRequest,
+    *,
+    actor: User,
+    outcome: Action | None,
+    at_counter: bool,
+) -> Intake:
+    """What the model cannot know: the procedure, the agency and the commune exist, the
+    procedure is received by this channel, and its required papers are there."""
     c = Checker()
     procedure = _checked_procedure(session, c, asked.procedure_code)
     agency = receiving_agency(session, actor=actor, procedure=procedure, named=asked.agency)
     owner = asked.applicant
     submitter = asked.submitter
+    documents = tuple(DocumentCount(**d.model_dump()) for d in asked.documents)
+    if procedure is not None:
+        _checked_channel(c, procedure, asked.channel, at_counter=at_counter)
+    found = _checked_documents(procedure, asked, documents)
     intake = Intake(
         procedure=procedure,  # type: ignore[arg-type]  # None only if c.done() raises below
         agency=agency,
@@ -109,13 +140,49 @@ def _checked_intake(session: Session, asked: IntakeRequest, *, actor: User) -> I
         owner_address=owner.address or None,
         submitter_name=(submitter.full_name if submitter else None) or owner.full_name,
         submitter_phone=submitter.phone if submitter else None,
-        documents=tuple(DocumentCount(**d.model_dump()) for d in asked.documents),
+        documents=documents,
         sets=asked.sets,
         result_place=asked.result_place or N_("Tại {agency}").format(agency=agency.name),
         commune_code=_checked_commune(session, c, asked.commune, agency),
+        checked=found,
     )
+    refused = outcome is Action.RECEIVE and not found.complete
+    if refused and c.errors:
+        c.fail("documents", checklist.message(found))
     c.done()
+    if refused:
+        raise checklist.MissingDocuments(found)
     return intake
+
+
+def _checked_documents(
+    procedure: Procedure | None, asked: IntakeRequest, documents: Sequence[DocumentCount]
+) -> checklist.Check:
+    if procedure is None:
+        return checklist.UNCHECKED
+    if "documents" not in asked.model_fields_set:
+        # No list: the client states the required papers were received (the API's contract).
+        return checklist.Check(known=checklist.known(procedure.data))
+    return checklist.check(procedure.data, documents)
+
+
+def offered_channels(procedure: Procedure, *, at_counter: bool = False) -> list[str]:
+    """The channels a dossier of `procedure` may come by: those its published list names (all
+    of them when it names none); at the counter, only those a counter receives by."""
+    listed = {offer.get("channel") for offer in procedure.data.get("channels") or []}
+    every = COUNTER_CHANNELS if at_counter else tuple(CHANNELS)
+    return [channel for channel in every if not listed or channel in listed]
+
+
+def _checked_channel(c: Checker, procedure: Procedure, channel: str, *, at_counter: bool) -> None:
+    offered = offered_channels(procedure, at_counter=at_counter)
+    if not offered:
+        c.fail(
+            "channel",
+            N_("Thủ tục này không tiếp nhận hồ sơ tại quầy (trực tiếp hoặc qua bưu chính)."),
+        )
+    elif channel not in offered:
+        c.fail("channel", N_("Thủ tục này không nhận hồ sơ theo hình thức nộp đã chọn."))
 
 
 def receiving_agency(
@@ -163,14 +230,42 @@ def processing_time(procedure: Procedure, channel: str) -> dict[str, Any] | None
     return clock.allowance(procedure.data, channel)
 
 
-def time_text(time: Mapping[str, Any] | None) -> str:
+def time_text(time: Mapping[str, Any] | None, *, no_appointment: str | None = None) -> str:
+    """A processing time as the law states it: "07 ngày làm việc", "168 giờ (21 ngày làm
+    việc)". Without a time, a procedure for which the law sets no appointment says so, with
+    its reason (`no_appointment`, "" when none is stated)."""
     if time is None:
-        return N_("Chưa công bố thời hạn")
+        if no_appointment is None:
+            return N_("Chưa công bố thời hạn")
+        if not no_appointment.strip():
+            return N_("Không hẹn ngày trả")
+        return N_("Không hẹn ngày trả: {reason}").format(reason=no_appointment.strip())
     if time["unit"] == "same_day":
         return N_("Trong ngày")
-    value = time["value"]
-    shown = f"{value:02d}" if isinstance(value, int) else str(value).replace(".", ",")
-    return TIME_TEXT[time["unit"]].format(value=shown)
+    value = float(time["value"])
+    return TIME_TEXT[time["unit"]].format(
+        value=_number_text(value), days=_number_text(value / HOURS_A_DAY)
+    )
+
+
+def procedure_time_text(procedure: Procedure, channel: str) -> str:
+    """The time a procedure allows for a channel, as the counter, the receipt and the page
+    word it: the procedure's reason when the law sets no appointment."""
+    said = time_text(
+        processing_time(procedure, channel), no_appointment=procedure.data.get("no_appointment")
+    )
+    return said[:TIME_TEXT_LIMIT]
+
+
+TIME_TEXT_LIMIT = 400  # the dossier keeps the text it was received with (Dossier.time_text)
+
+
+def _number_text(value: float) -> str:
+    """A whole number on two digits as the decisions write them ("07"), a fraction with the
+    Vietnamese decimal comma ("1,5")."""
+    if value.is_integer():
+        return f"{int(value):02d}"
+    return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def appointment(
@@ -199,6 +294,8 @@ def intake(
     (Mẫu 03). A repeated idempotency key returns the dossier already recorded."""
     if outcome not in OUTCOMES:
         raise Invalid(N_("Kết quả tiếp nhận không hợp lệ."), field="outcome")
+    if outcome is Action.RECEIVE and not request.checked.complete:
+        raise checklist.MissingDocuments(request.checked)
     asked = fingerprint(request, outcome, reason, missing)
     if idempotency_key:
         earlier = _earlier(session, actor, idempotency_key, asked)
@@ -209,7 +306,8 @@ def intake(
         dossier = _new_dossier(session, request, actor=actor, now=now)
         assert dossier.id is not None  # flushed by _new_dossier
         for position, doc in enumerate(request.documents, 1):
-            session.add(DossierDocument(dossier_id=dossier.id, position=position, **vars(doc)))
+            counts = {k: v for k, v in vars(doc).items() if k != "code"}  # the dossier keeps names
+            session.add(DossierDocument(dossier_id=dossier.id, position=position, **counts))
         _record_outcome(session, dossier, outcome, actor, calendar, now, reason, missing)
     if idempotency_key:
         _remember(session, actor, idempotency_key, dossier, now, asked)
@@ -325,7 +423,7 @@ def _new_dossier(session: Session, r: Intake, *, actor: User, now: datetime) -> 
         result_place=r.result_place,
         time_value=float(time["value"]) if time else None,
         time_unit=time["unit"] if time else None,
-        time_text=time_text(time),
+        time_text=procedure_time_text(r.procedure, r.channel),
         submitted_at=now,
         created_by_id=actor.id,
         updated_at=now,

@@ -114,14 +114,20 @@ def procedure(code: str) -> Any:
 
 @bp.post("/dossiers")
 @spec.validate(
-    resp=answers(HTTP_201=openapi.DossierCreated, HTTP_200=openapi.DossierCreated),
+    resp=answers(
+        HTTP_201=openapi.DossierCreated,
+        HTTP_200=openapi.DossierCreated,
+        HTTP_422=openapi.IntakeError,
+    ),
     tags=["dossiers"],
 )
 def create_dossier(json: IntakeRequest) -> Any:
-    """Receive a dossier (Mẫu 01); `Idempotency-Key` makes a retried POST harmless."""
+    """Receive a dossier (Mẫu 01); `Idempotency-Key` makes a retried POST harmless. A
+    `documents` list that lacks a required paper of the procedure is 422 `missing_documents`
+    naming them; without a list, the required papers are taken as received."""
     policy.check_open(g.api_user, "counter")
     session = db.session()
-    checked = services.check_intake(session, json, actor=g.api_user)
+    checked = services.check_intake(session, json, actor=g.api_user, outcome=Action.RECEIVE)
     key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
     dossier = services.intake(
         session,

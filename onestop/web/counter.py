@@ -24,7 +24,7 @@ from onestop import db, fields
 from onestop.accounts import policy
 from onestop.calendar import VN_TZ
 from onestop.catalogue import queries as cq
-from onestop.dossiers import actions, search, services
+from onestop.dossiers import actions, checklist, search, services
 from onestop.dossiers import queries as dossiers
 from onestop.dossiers.requests import ACTION_MESSAGES, ActionRequest
 from onestop.dossiers.states import ACTION_NAMES, STATUS_NAMES, Action, Status, allowed_actions
@@ -166,18 +166,31 @@ def procedure(code: str) -> Any:
 def _form_context(procedure_code: str, **extra: Any) -> dict[str, Any]:
     session = db.session()
     procedure = cq.get_procedure(session, procedure_code)
-    channel = request.values.get("channel", "in_person")
+    offered = services.offered_channels(procedure, at_counter=True)
+    channel = request.values.get("channel", "")
+    channel = channel if channel in offered else next(iter(offered), "in_person")
     due = services.appointment(current_calendar(), procedure, channel, now())
+    data = procedure.data
+    documents = intake_form.catalogue_documents(procedure)
     return {
         "p": procedure,
-        "documents": intake_form.catalogue_documents(procedure),
-        "time_text": services.time_text(services.processing_time(procedure, channel)),
+        "documents": documents,
+        "groups": checklist.groups(data),
+        "has_cases": checklist.has_cases(data),
+        "known": checklist.known(data),
+        "keys": [checklist.key(d["name"]) for d in documents],
+        "to_show": data.get("to_show") or [],
+        "notes": data.get("document_notes") or [],
+        "time_text": services.procedure_time_text(procedure, channel),
         "due": due,
         "form": request.form,
         "errors": {},
         "form_key": request.form.get("form_key") or secrets.token_urlsafe(16),
         "agencies": cq.list_agencies(session) if not current_user.agency_code else [],
-        "channels": services.CHANNELS,
+        "channel": channel,
+        "channels": {key: services.CHANNELS[key] for key in offered},
+        "channel_names": services.CHANNELS,
+        "listed_channels": services.offered_channels(procedure),
     } | extra
 
 
@@ -190,6 +203,7 @@ def intake_page(procedure_code: str) -> Any:
 @bp.post("/tiep-nhan/<procedure_code>")
 @page("counter")
 def intake(procedure_code: str) -> Any:
+    """Receive only a complete dossier; the papers it lacks go on Mẫu 02 when asked for."""
     session = db.session()
     procedure = cq.get_procedure(session, procedure_code)
     outcome = OUTCOMES.get(request.form.get("outcome", ""))
@@ -197,7 +211,9 @@ def intake(procedure_code: str) -> Any:
     try:
         if outcome is None:
             raise Invalid(N_("Chọn tiếp nhận, yêu cầu bổ sung hoặc từ chối."), field="outcome")
-        checked = services.check_intake(session, parsed["request"], actor=current_user)
+        checked = services.check_intake(
+            session, parsed["request"], actor=current_user, outcome=outcome, at_counter=True
+        )
         dossier = services.intake(
             session,
             request=checked,
@@ -206,7 +222,7 @@ def intake(procedure_code: str) -> Any:
             calendar=current_calendar(),
             now=now(),
             reason=parsed["reason"] or None,
-            missing=parsed["missing"],
+            missing=intake_form.missing_papers(checked, parsed["missing"]),
             idempotency_key=request.form.get("form_key") or None,
         )
     except ValidationFailed as exc:
@@ -235,7 +251,7 @@ def appointment() -> Any:
         "due_text": due.astimezone(VN_TZ).strftime("%H:%M, %d/%m/%Y") if due else None,
         # The intake page shows it as it comes: in the page's language.
         "time_text": translate(
-            get_translations(), services.time_text(services.processing_time(procedure, channel))
+            get_translations(), services.procedure_time_text(procedure, channel)
         ),
     }
 

@@ -7,6 +7,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from onestop.catalogue.models import Procedure
+from onestop.dossiers import checklist
+from onestop.dossiers.services import Intake
 
 COUNTS = ("originals", "certified_copies", "photocopies")
 
@@ -16,18 +18,9 @@ def catalogue_documents(procedure: Procedure) -> list[dict[str, Any]]:
 
 
 def parse(form: MultiDict[str, str], procedure: Procedure) -> dict[str, Any]:
-    """The intake request of the JSON API, from the form's fields."""
-    received, missing = [], []
-    for i, doc in enumerate(catalogue_documents(procedure)):
-        if form.get(f"doc-{i}-received"):
-            received.append(
-                {"name": doc["name"]} | {k: form.get(f"doc-{i}-{k}", "0") for k in COUNTS}
-            )
-        elif doc.get("required", True):
-            missing.append({"name": doc["name"], "note": None})
+    """The intake request of the JSON API, from the form's fields; `missing`: the papers the
+    officer typed in beside the checklist."""
     extra = " ".join(form.get("missing_other", "").split())
-    if extra:
-        missing.append({"name": extra, "note": None})
     data: dict[str, Any] = {
         "procedure_code": procedure.code,
         "channel": form.get("channel", "in_person"),
@@ -35,7 +28,7 @@ def parse(form: MultiDict[str, str], procedure: Procedure) -> dict[str, Any]:
             k: form.get(f"applicant.{k}", "")
             for k in ("full_name", "id_number", "phone", "email", "address")
         },
-        "documents": received,
+        "documents": _received(form, procedure),
         "sets": form.get("sets", "1"),
         "result_place": form.get("result_place", ""),
         "agency": form.get("agency", ""),  # an admin names it; officers receive at their own
@@ -45,4 +38,26 @@ def parse(form: MultiDict[str, str], procedure: Procedure) -> dict[str, Any]:
             "full_name": form.get("submitter.full_name", ""),
             "phone": form.get("submitter.phone", ""),
         }
-    return {"request": data, "missing": missing, "reason": form.get("reason", "").strip()}
+    return {
+        "request": data,
+        "missing": [{"name": extra, "note": None}] if extra else [],
+        "reason": form.get("reason", "").strip(),
+    }
+
+
+def _received(form: MultiDict[str, str], procedure: Procedure) -> list[dict[str, Any]]:
+    """The papers ticked, each once: a paper of several cases is one paper."""
+    received, seen = [], set()
+    for i, doc in enumerate(catalogue_documents(procedure)):
+        mark = (checklist.key(doc["name"]), doc.get("code") or "")
+        if not form.get(f"doc-{i}-received") or mark in seen:
+            continue
+        seen.add(mark)
+        counts = {k: form.get(f"doc-{i}-{k}", "0") for k in COUNTS}
+        received.append({"name": doc["name"], "code": doc.get("code") or ""} | counts)
+    return received
+
+
+def missing_papers(checked: Intake, typed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What Mẫu 02 asks for: the required papers the checklist lacks, then those typed in."""
+    return [{"name": name, "note": None} for name in checked.checked.missing] + typed

@@ -42,6 +42,19 @@ class Error(_Shape):
     error: ErrorBody
 
 
+class IntakeErrorBody(ErrorBody):
+    missing: list[str] | None = None  # missing_documents: the required papers not received
+    case: str | None = None  # missing_documents: the list's case (trường hợp) checked
+
+
+class IntakeError(_Shape):
+    """422 of a dossier received: `validation_failed` with `fields`, or `missing_documents`
+    with `missing`, the names of the required papers its `documents` lack (and the `case` of
+    the list they belong to, when the list has cases)."""
+
+    error: IntakeErrorBody
+
+
 class Agency(_Shape):
     code: str
     name: str
@@ -158,8 +171,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def answers(**more: type[BaseModel] | None) -> Response:
-    """The documented answers of an operation: `answers(HTTP_200=Dossier, HTTP_404=Error)`."""
-    return Response(**COMMON, **more)
+    """The documented answers of an operation: `answers(HTTP_200=Dossier, HTTP_404=Error)`;
+    an operation's own shape of a common status replaces the common one."""
+    return Response(**(COMMON | more))
 
 
 def _refused(req: Any, resp: Any, error: Exception | None, instance: Any, adapter: Any) -> None:

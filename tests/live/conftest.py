@@ -45,9 +45,15 @@ for argv in json.loads(sys.argv[1]):
 """
 
 
-def intake_body(*, documents: int = 1, full_name: str = "Đặng Thị Hường") -> dict[str, Any]:
-    """A valid reception of procedure 1.004222 (change of residence details)."""
-    return {
+# The form of one case of 1.004222's list, by its national code: with it the dossier is complete.
+CT01 = {"name": "Tờ khai thay đổi thông tin cư trú (CT01)", "code": "000.00.00.G01-KQ003618"}
+
+
+def intake_body(*, documents: int | None = 1, full_name: str = "Đặng Thị Hường") -> dict[str, Any]:
+    """A valid reception of procedure 1.004222 (change of residence details), with the CT01
+    form and `documents - 1` more papers; `documents=None` leaves the list out (the procedure's
+    required papers are taken as received)."""
+    body = {
         "procedure_code": "1.004222",
         "channel": "in_person",
         "applicant": {
@@ -57,8 +63,11 @@ def intake_body(*, documents: int = 1, full_name: str = "Đặng Thị Hường"
             "email": "huong@example.vn",
             "address": "12 Trần Hưng Đạo, phường Quy Nhơn",
         },
-        "documents": [{"name": f"Giấy tờ số {n}", "originals": 1} for n in range(1, documents + 1)],
     }
+    if documents is not None:
+        more = [{"name": f"Giấy tờ số {n}", "originals": 1} for n in range(2, documents + 1)]
+        body["documents"] = [CT01 | {"originals": 1}, *more][:documents]
+    return body
 
 
 # The HTTP client

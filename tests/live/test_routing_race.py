@@ -34,7 +34,7 @@ def act(client: LiveClient, code: str, action: str, token: str) -> Any:
 
 def at_parallel_steps(client: LiveClient, tokens: dict[str, str]) -> str:
     """A birth registration handed on by the counter and the ward: police and insurance."""
-    answer = client.receive(intake_body() | {"procedure_code": "2.000986", "documents": []})
+    answer = client.receive(intake_body(documents=None) | {"procedure_code": "2.000986"})
     assert answer.status == 201, str(answer)
     code: str = answer.json()["code"]
     assert act(client, code, "transfer", client.token).status == 200
@@ -69,7 +69,7 @@ def test_one_step_handed_on_twice_at_once_has_one_winner(
 ) -> None:
     with running(live_setup, "serve") as (_, client):
         for _ in range(ROUNDS):
-            answer = client.receive(intake_body() | {"procedure_code": "2.000986", "documents": []})
+            answer = client.receive(intake_body(documents=None) | {"procedure_code": "2.000986"})
             code = answer.json()["code"]
             assert act(client, code, "transfer", client.token).status == 200
             calls = [
