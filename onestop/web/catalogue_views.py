@@ -1,7 +1,11 @@
-"""What the public and the staff catalogue pages share: reading the search arguments."""
+"""What the public and the staff catalogue pages share: reading the search arguments, and one
+procedure shaped for reading on any screen."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from flask import request
@@ -10,9 +14,13 @@ from pydantic import ValidationError
 from onestop import db
 from onestop.catalogue import queries
 from onestop.dossiers.requests import ProcedureListQuery
+from onestop.dossiers.services import time_text
 from onestop.dossiers.validation import pydantic_errors
+from onestop.web import vn_datetime
 
 PER_PAGE = 50
+# The national portal's page of the record a procedure was imported from.
+RECORD_URL = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/{id}"
 
 
 def search_context() -> dict[str, Any]:
@@ -40,6 +48,7 @@ def search_context() -> dict[str, Any]:
         "total": total,
         "procedures": [queries.procedure_summary(p, names) for p in rows],
         "fields": queries.fields(session),
+        "time_text": time_text,
     }
 
 
@@ -50,4 +59,69 @@ def status(context: dict[str, Any]) -> int:
 def detail_context(code: str) -> dict[str, Any]:
     session = db.session()
     procedure = queries.get_procedure(session, code)
-    return {"p": queries.procedure_detail(procedure, queries.Names(session))}
+    p = queries.procedure_detail(procedure, queries.Names(session))
+    return {
+        "p": p,
+        "time_text": time_text,
+        "groups": document_groups(p["documents"]),
+        "channels": [channel_row(offer) for offer in p["channels"]],
+        "record": record_link(p.get("record")),
+        "sources": source_lines(p.get("sources", {}), cited_record=bool(p.get("record"))),
+    }
+
+
+def document_groups(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The papers of every dossier first, then each case (trường hợp) of the published list
+    with its own papers, in the order the list first names them: a dossier brings the
+    common papers and those of its one case."""
+    cases: dict[str | None, list[Mapping[str, Any]]] = {None: []}
+    for document in documents:
+        cases.setdefault(document.get("case"), []).append(document)
+    common = [{"case": None, "number": None, "documents": cases.pop(None)}]
+    numbered = [
+        {"case": case, "number": n, "documents": docs}
+        for n, (case, docs) in enumerate(cases.items(), start=1)
+    ]
+    return [g for g in common if g["documents"]] + numbered
+
+
+def channel_row(offer: Mapping[str, Any]) -> dict[str, Any]:
+    return {**offer, "fees": [fee_line(fee) for fee in offer.get("fees", [])]}
+
+
+def fee_line(fee: Mapping[str, Any]) -> dict[str, Any]:
+    """A fee's published text, and its amount written out ("20.000") unless the text already
+    says it."""
+    amount = fee.get("amount")
+    shown = None if amount is None else money(amount)
+    if shown is not None and re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.,])", fee["text"]):
+        shown = None
+    return {"amount": shown, "text": fee["text"]}
+
+
+def money(amount: float) -> str:
+    """Đồng as Vietnamese writes them: 1.100.000."""
+    whole = int(amount)
+    text = f"{whole:,}".replace(",", ".")
+    if amount != whole:
+        text += "," + f"{amount - whole:.2f}"[2:].rstrip("0")
+    return text
+
+
+def record_link(record: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """The national record a procedure was imported from: its page on the portal and the day
+    it last changed, in Vietnam."""
+    if not record:
+        return None
+    changed = datetime.fromisoformat(str(record["updated_at"]))
+    return {"url": RECORD_URL.format(id=record["id"]), "day": vn_datetime(changed, "%d/%m/%Y")}
+
+
+def source_lines(sources: Mapping[str, str], *, cited_record: bool) -> list[dict[str, Any]]:
+    """Each place a fact was read, cited once with every fact read there. The record an
+    imported procedure came from is cited by its link (record_link), not again here."""
+    facts_by_text: dict[str, list[str]] = {}
+    for fact, text in sources.items():
+        if not (cited_record and fact == "record"):
+            facts_by_text.setdefault(text, []).append(fact)
+    return [{"facts": facts, "text": text} for text, facts in facts_by_text.items()]
