@@ -99,6 +99,13 @@ QUERIES: list[tuple[str, str, int]] = [
     ("xuat xu hang hoa", "1.000603.H21", 1),
     ("c/o mau ak", "1.000603.H21", 1),
     ("CFS", "1.014464", 1),
+    # Everyday names that no published name uses.
+    ("sổ đỏ", "1.115728", 1),
+    ("sao y bản chính", "2.000815", 1),
+    ("giấy xác nhận độc thân", "1.004873", 1),
+    ("làm giấy khai sinh", "1.001193", 1),
+    ("nhập hộ khẩu", "1.004222", 1),
+    ("xin phép xây nhà", "1.013225", 2),
 ]
 
 # A field's name lists the field's procedures.
@@ -296,3 +303,9 @@ def test_words_people_put_before_the_name_are_left_out_when_nothing_has_them():
 def test_punctuation_alone_finds_nothing():
     rows = entries(("1.000001", "Đăng ký kết hôn"))
     assert order("%", rows) == order("_", rows) == order("...", rows) == []
+
+
+def test_an_everyday_name_puts_the_official_wording_first(session):
+    everyday = ranked(session, "sổ hồng")
+    official = ranked(session, "cap giay chung nhan quyen su dung dat lan dau")
+    assert everyday[: len(official)] == official

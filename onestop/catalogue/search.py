@@ -22,6 +22,9 @@ are nearly always one Vietnamese word ("thường trú", "đất đai", "giám h
 syllables scattered through a name ("khấu trừ ... bồi thường") are other words, not a weaker
 match. Longer queries are several words, and those may well stand apart in the name sought
 ("đăng ký hộ kinh doanh" for "Đăng ký thành lập hộ kinh doanh").
+
+A few everyday names that no published name uses ("sổ đỏ", "sao y", "nhập hộ khẩu", `EVERYDAY`)
+put the procedures of their official wording first.
 """
 
 from __future__ import annotations
@@ -256,15 +259,43 @@ class _Around:
         return found
 
 
+# What people call a procedure's result or act, where no published name says it: the whole
+# query (as typed, else without the asking words) stands for the official wording, whose
+# matches come first.
+EVERYDAY = {
+    "so do": "cap giay chung nhan quyen su dung dat lan dau",
+    "so hong": "cap giay chung nhan quyen su dung dat lan dau",
+    "sao y": "chung thuc ban sao tu ban chinh",
+    "sao y ban chinh": "chung thuc ban sao tu ban chinh",
+    "doc than": "xac nhan tinh trang hon nhan",
+    "giay doc than": "xac nhan tinh trang hon nhan",
+    "giay xac nhan doc than": "xac nhan tinh trang hon nhan",
+    "lam giay khai sinh": "dang ky khai sinh",  # "giấy khai sinh" alone: the copy's name
+    "lam khai sinh": "dang ky khai sinh",
+    "ho khau": "dang ky thuong tru",
+    "nhap ho khau": "dang ky thuong tru",
+    "giay phep xay nha": "giay phep xay dung nha o rieng le",
+    "phep xay nha": "giay phep xay dung nha o rieng le",
+    "xay nha": "giay phep xay dung nha o rieng le",
+}
+
+
 def rank(query: Query, entries: Sequence[Entry]) -> list[Key]:
     """The matching entries' sort keys, best first; the last item of a key is the code.
 
     When nothing has every word, the words people put before what they want are left out
-    ("xin giấy phép xây dựng")."""
-    keys = _keys(query, entries)
-    if not keys and _ASKING.intersection(query.words):
-        keys = _keys(Query.of([w for w in query.words if w not in _ASKING]), entries)
-    return sorted(keys)
+    ("xin giấy phép xây dựng"). An everyday name ("sổ đỏ", "làm giấy khai sinh") puts the
+    procedures of its official wording first, then what the words themselves find."""
+    keys = sorted(_keys(query, entries))
+    plain = [w for w in query.words if w not in _ASKING]
+    if not keys and len(plain) < len(query.words):
+        keys = sorted(_keys(Query.of(plain), entries))
+    official = EVERYDAY.get(" ".join(query.words)) or EVERYDAY.get(" ".join(plain))
+    if official is None:
+        return keys
+    first = sorted(_keys(Query.read(official), entries))
+    seen = {k[-1] for k in first}
+    return first + [k for k in keys if k[-1] not in seen]
 
 
 def _keys(query: Query, entries: Sequence[Entry]) -> list[Key]:
