@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, browsing, serving
 
@@ -32,7 +33,10 @@ def test_officer_receives_a_birth_registration(server: str, page, tmp_path: Path
     page.wait_for_url(f"{server}/counter/")  # an officer lands on the counter
 
     page.goto(f"{server}/counter/")
-    page.keyboard.type("dang ky khai sinh")  # the search box has the focus
+    # The search box has the focus (autofocus); Chromium gives it once the page has loaded,
+    # and keys typed before then are lost.
+    expect(page.locator("#q")).to_be_focused()
+    page.keyboard.type("dang ky khai sinh")
     page.keyboard.press("Enter")
     page.click("#results a[href$='/tiep-nhan/1.001193']")
     page.wait_for_url("**/counter/tiep-nhan/1.001193")
