@@ -8,10 +8,12 @@
   const dueText = document.getElementById("due-text");
   const timeText = document.getElementById("time-text");
   const channel = document.getElementById("channel");
+  const variant = document.getElementById("variant");  // only when cases have their own time
   async function refresh() {
     const url = new URL(form.dataset.dueUrl, window.location.href);
     url.searchParams.set("procedure", form.dataset.procedure);
     url.searchParams.set("channel", channel.value);
+    if (variant) url.searchParams.set("variant", variant.value);
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
@@ -21,6 +23,7 @@
     } catch (_) { /* keep what is shown */ }
   }
   channel.addEventListener("change", refresh);
+  if (variant) variant.addEventListener("change", refresh);
   setInterval(refresh, 60000);
   const owner = document.getElementById("submitter_is_owner");
   const submitter = document.getElementById("submitter");

@@ -18,9 +18,13 @@ class Transition(Protocol):
     to_status: int
 
 
-def allowance(data: Mapping[str, Any], channel: str) -> dict[str, Any] | None:
-    """The time a procedure (its catalogue data) allows for this channel: the channel's own,
-    else the general one; None when none is published."""
+def allowance(data: Mapping[str, Any], channel: str, variant: str = "") -> dict[str, Any] | None:
+    """The time a procedure (its catalogue data) allows for this channel: the named variant's
+    (trường hợp) when it states one, else the channel's own, else the general one; None when
+    none is published."""
+    for case in data.get("variants", []):
+        if variant and case["name"] == variant and case.get("processing_time"):
+            return dict(case["processing_time"])
     for offer in data.get("channels", []):
         if offer["channel"] == channel and offer.get("processing_time"):
             return dict(offer["processing_time"])

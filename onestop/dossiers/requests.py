@@ -78,6 +78,8 @@ class IntakeRequest(_Request):
     channel: Channel = "in_person"
     agency: AgencyCode = ""
     commune: AgencyCode = ""
+    # The published case (trường hợp) whose own time applies; "" for the procedure's time.
+    variant: Annotated[str, Text(NOTE)] = ""
     applicant: Applicant
     submitter: Submitter | None = None
     documents: list[ReceivedDocument] = Field(default=[], max_length=MAX_DOCUMENTS)

@@ -74,6 +74,7 @@ class Intake:
     sets: int
     result_place: str
     commune_code: str | None = None
+    variant: str = ""  # the case whose time applies (Procedure.variants), "" for the general
     # The papers checked against the procedure's list (onestop.dossiers.checklist).
     checked: checklist.Check = checklist.UNCHECKED
 
@@ -144,6 +145,7 @@ def _checked_intake(
         sets=asked.sets,
         result_place=asked.result_place or N_("Tại {agency}").format(agency=agency.name),
         commune_code=_checked_commune(session, c, asked.commune, agency),
+        variant=_checked_variant(c, procedure, asked.variant),
         checked=found,
     )
     refused = outcome is Action.RECEIVE and not found.complete
@@ -153,6 +155,21 @@ def _checked_intake(
     if refused:
         raise checklist.MissingDocuments(found)
     return intake
+
+
+def variants(procedure: Procedure) -> list[str]:
+    """The names of the procedure's cases that state a time of their own: those an officer
+    may choose at intake."""
+    return [v["name"] for v in procedure.data.get("variants") or [] if v.get("processing_time")]
+
+
+def _checked_variant(c: Checker, procedure: Procedure | None, named: str) -> str:
+    if not named or procedure is None:
+        return ""
+    if named not in variants(procedure):
+        c.fail("variant", N_("Chọn một trường hợp trong danh sách của thủ tục."))
+        return ""
+    return named
 
 
 def _checked_documents(
@@ -225,9 +242,10 @@ def _checked_procedure(session: Session, c: Checker, code: str) -> Procedure | N
         return None
 
 
-def processing_time(procedure: Procedure, channel: str) -> dict[str, Any] | None:
-    """The time the procedure allows for this channel (the channel's own, else the general)."""
-    return clock.allowance(procedure.data, channel)
+def processing_time(procedure: Procedure, channel: str, variant: str = "") -> dict[str, Any] | None:
+    """The time the procedure allows for this channel (the variant's, else the channel's own,
+    else the general)."""
+    return clock.allowance(procedure.data, channel, variant)
 
 
 def time_text(time: Mapping[str, Any] | None, *, no_appointment: str | None = None) -> str:
@@ -248,11 +266,12 @@ def time_text(time: Mapping[str, Any] | None, *, no_appointment: str | None = No
     )
 
 
-def procedure_time_text(procedure: Procedure, channel: str) -> str:
-    """The time a procedure allows for a channel, as the counter, the receipt and the page
-    word it: the procedure's reason when the law sets no appointment."""
+def procedure_time_text(procedure: Procedure, channel: str, variant: str = "") -> str:
+    """The time a procedure allows for a channel (and a variant), as the counter, the receipt
+    and the page word it: the procedure's reason when the law sets no appointment."""
     said = time_text(
-        processing_time(procedure, channel), no_appointment=procedure.data.get("no_appointment")
+        processing_time(procedure, channel, variant),
+        no_appointment=procedure.data.get("no_appointment"),
     )
     return said[:TIME_TEXT_LIMIT]
 
@@ -269,10 +288,14 @@ def _number_text(value: float) -> str:
 
 
 def appointment(
-    calendar: WorkingCalendar, procedure: Procedure, channel: str, received_at: datetime
+    calendar: WorkingCalendar,
+    procedure: Procedure,
+    channel: str,
+    received_at: datetime,
+    variant: str = "",
 ) -> datetime | None:
     """When the result is due for a dossier received at `received_at`; None if no time is set."""
-    time = processing_time(procedure, channel)
+    time = processing_time(procedure, channel, variant)
     if time is None:
         return None
     return calendar.due(received_at, str(time["value"]), time["unit"])
@@ -400,7 +423,7 @@ def _remember(
 
 def _new_dossier(session: Session, r: Intake, *, actor: User, now: datetime) -> Dossier:
     code = next_code(session, agency_code=r.agency.code, now=now)
-    time = processing_time(r.procedure, r.channel)
+    time = processing_time(r.procedure, r.channel, r.variant)
     dossier = Dossier(
         code=code,
         public_token=public_token(),
@@ -423,7 +446,7 @@ def _new_dossier(session: Session, r: Intake, *, actor: User, now: datetime) -> 
         result_place=r.result_place,
         time_value=float(time["value"]) if time else None,
         time_unit=time["unit"] if time else None,
-        time_text=procedure_time_text(r.procedure, r.channel),
+        time_text=procedure_time_text(r.procedure, r.channel, r.variant),
         submitted_at=now,
         created_by_id=actor.id,
         updated_at=now,

@@ -169,7 +169,10 @@ def _form_context(procedure_code: str, **extra: Any) -> dict[str, Any]:
     offered = services.offered_channels(procedure, at_counter=True)
     channel = request.values.get("channel", "")
     channel = channel if channel in offered else next(iter(offered), "in_person")
-    due = services.appointment(current_calendar(), procedure, channel, now())
+    timed = services.variants(procedure)
+    variant = request.values.get("variant", "")
+    variant = variant if variant in timed else ""
+    due = services.appointment(current_calendar(), procedure, channel, now(), variant)
     data = procedure.data
     documents = intake_form.catalogue_documents(procedure)
     return {
@@ -181,7 +184,10 @@ def _form_context(procedure_code: str, **extra: Any) -> dict[str, Any]:
         "keys": [checklist.key(d["name"]) for d in documents],
         "to_show": data.get("to_show") or [],
         "notes": data.get("document_notes") or [],
-        "time_text": services.procedure_time_text(procedure, channel),
+        "time_text": services.procedure_time_text(procedure, channel, variant),
+        "variant": variant,
+        # Each case with a time of its own, and that time as the page words it.
+        "variants": [(v, services.procedure_time_text(procedure, channel, v)) for v in timed],
         "due": due,
         "form": request.form,
         "errors": {},
@@ -245,13 +251,15 @@ def appointment() -> Any:
     """The appointment if the dossier were received now: the form shows it live."""
     procedure = cq.get_procedure(db.session(), request.args.get("procedure", ""))
     channel = request.args.get("channel", "in_person")
-    due = services.appointment(current_calendar(), procedure, channel, now())
+    variant = request.args.get("variant", "")
+    variant = variant if variant in services.variants(procedure) else ""
+    due = services.appointment(current_calendar(), procedure, channel, now(), variant)
     return {
         "due_at": due.isoformat() if due else None,
         "due_text": due.astimezone(VN_TZ).strftime("%H:%M, %d/%m/%Y") if due else None,
         # The intake page shows it as it comes: in the page's language.
         "time_text": translate(
-            get_translations(), services.procedure_time_text(procedure, channel)
+            get_translations(), services.procedure_time_text(procedure, channel, variant)
         ),
     }
 

@@ -30,6 +30,7 @@ def parse(form: MultiDict[str, str], procedure: Procedure) -> dict[str, Any]:
         },
         "documents": _received(form, procedure),
         "sets": form.get("sets", "1"),
+        "variant": form.get("variant", ""),
         "result_place": form.get("result_place", ""),
         "agency": form.get("agency", ""),  # an admin names it; officers receive at their own
     }
