@@ -291,3 +291,15 @@ def test_a_case_repeated_per_channel_is_one_variant(root, tmp_path):
     import_records([write_record(tmp_path, "2.002189")], root=root)
     variants = read_catalogue(root).procedures["2.002189"].variants
     assert len(variants) == len({(v.name, v.processing_time) for v in variants}) < 27
+
+
+def test_a_field_the_province_does_not_have_is_reported_and_not_imported(root, tmp_path):
+    def other_field(data: dict[str, Any]) -> None:
+        data["categoriesDetails"] = [{"name": "Lĩnh vực chưa có", "code": "X"}]
+
+    path = write_record(tmp_path, "1.002755", other_field)
+    report = import_records([path], root=root)
+    assert report.created == []
+    assert report.problems == [
+        f"{path}: 1.002755: field 'Lĩnh vực chưa có' is not a field of agencies.yaml: not imported"
+    ]

@@ -92,13 +92,12 @@ def _import_one(
     report: ImportReport,
 ) -> None:
     read = read_record(record, directory)
-    if not read.data:
-        if read.problems and not read.problems[0].startswith("neither"):
-            report.problems += [f"{path}: {read.code}: {m}" for m in read.problems]
-        else:
-            report.skipped.append(read.code)
+    if read.skipped:
+        report.skipped.append(read.code)
         return
     report.problems += [f"{path}: {read.code}: {m}" for m in read.problems]
+    if not read.data:
+        return
     try:
         Procedure.model_validate(read.data)
     except ValidationError as exc:

@@ -60,6 +60,7 @@ class Read:
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     to_confirm: list[str] = field(default_factory=list)  # written in the file, for the admins
+    skipped: bool = False  # not a commune or province procedure: none of this catalogue's
 
 
 def read_record(record: dict[str, Any], directory: Directory) -> Read:
@@ -74,7 +75,7 @@ def read_record(record: dict[str, Any], directory: Directory) -> Read:
         return out
     level = _level(record)
     if level is None:
-        out.problems.append("neither a commune nor a province procedure: not imported")
+        out.skipped = True
         return out
     agency, agency_text = _agency(record, level, out)
     channels, general = _channels(record, out)
@@ -100,14 +101,13 @@ def read_record(record: dict[str, Any], directory: Directory) -> Read:
         "result": _names(record.get("resultsDetails")),
         "forms": forms,
         "conditions": _lines([record.get("requirementsAndConditions")]),
-        "fees": None,
+        "fees": _fees_summary(channels),
         "legal_basis": [_law(item) for item in record.get("legalBasisesDetails") or []],
         "publication": _clean(record.get("decisionNo")) or None,
         "publisher": _clean(record.get("departmentPromulgateName")) or None,
         "variants": _variants(record.get("cases") or [], out),
         "record": _record(record),
     }
-    data["fees"] = _fees_summary(channels)
     _lift_common(data)
     data["sources"] = {"record": citation(data["record"], code)}
     data["unknown"] = _unknown(data)
