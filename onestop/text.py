@@ -1,4 +1,4 @@
-"""Text helpers for Vietnamese: search without diacritics."""
+"""Text helpers for Vietnamese: search without diacritics, amounts in đồng."""
 
 from __future__ import annotations
 
@@ -13,3 +13,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_LETTERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.lower().split())
+
+
+def money(amount: float) -> str:
+    """Đồng as Vietnamese writes them: 1.100.000 (a fraction after a comma)."""
+    whole = int(amount)
+    text = f"{whole:,}".replace(",", ".")
+    if amount != whole:
+        text += "," + f"{amount - whole:.2f}"[2:].rstrip("0")
+    return text

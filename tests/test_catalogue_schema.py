@@ -78,6 +78,14 @@ def test_bad_unit_names_the_line_of_the_value(tree):
     assert "processing_time.unit" in problem
 
 
+def test_a_paper_named_past_what_the_counter_ticks_is_refused(tree):
+    name = "Tờ khai đăng ký khai sinh (hoặc biểu mẫu điện tử tương tác)"
+    edit(tree, f"  - name: {name}\n", f"  - name: {name} {'x' * 300}\n")
+    (problem,) = messages(tree)
+    assert problem.startswith(f"procedures/ho_tich/1.001193.yaml:{line_of(tree, 'xxx')}: ")
+    assert "documents.0.name: String should have at most 300 characters" in problem
+
+
 def test_unknown_role_is_reported(tree):
     edit(tree, "agency: ubnd_xa", "agency: so_vu_tru")
     (problem,) = messages(tree)

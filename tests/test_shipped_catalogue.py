@@ -104,9 +104,3 @@ def test_an_imported_procedure_cites_its_record_with_its_date(catalogue):
         if p.record is not None:
             day = p.record.updated_at.astimezone(VN_TZ).strftime("%d/%m/%Y")
             assert f"bản ghi {p.record.id}, cập nhật ngày {day}" in p.sources["record"], p.code
-
-
-def test_papers_fit_the_counter(catalogue):
-    for p in catalogue.procedures.values():
-        for paper in [*p.documents, *p.to_show]:
-            assert len(paper.name) <= 300, (p.code, paper.name)

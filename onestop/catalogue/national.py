@@ -18,7 +18,7 @@ from typing import Any
 
 from onestop.calendar import VN_TZ
 from onestop.catalogue.schema import DOCUMENT_NAME, Directory
-from onestop.text import fold
+from onestop.text import fold, money
 
 PORTAL = "Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)"
 CHANNELS = {"DIRECT": "in_person", "ONLINE": "online", "POSTAL": "post"}
@@ -291,7 +291,7 @@ def _fee(fee: dict[str, Any]) -> dict[str, Any]:
     value = fee.get("value")
     text = _clean(fee.get("description"))
     if value:
-        return {"amount": value, "text": text or f"{kind}: {value:,} đồng".replace(",", ".")}
+        return {"amount": value, "text": text or f"{kind}: {money(value)} đồng"}
     if text:
         return {"amount": None, "text": text}
     return {"amount": 0, "text": f"{kind}: không thu"}
@@ -351,7 +351,8 @@ def _documents(
                 notes.append(text)  # a row with no paper explains the list
                 continue
             paper = _paper(component, text, case)
-            forms += [f for f in [paper.get("form")] if f and f not in forms]
+            if paper.get("form") and paper["form"] not in forms:
+                forms.append(paper["form"])
             (to_show if kind == "show" else documents).append(paper)
     return documents, to_show, list(dict.fromkeys(notes)), forms
 

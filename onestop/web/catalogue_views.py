@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from itertools import count
 from typing import Any
 
 from flask import request
@@ -13,9 +14,11 @@ from pydantic import ValidationError
 
 from onestop import db
 from onestop.catalogue import queries
+from onestop.dossiers import checklist
 from onestop.dossiers.requests import ProcedureListQuery
 from onestop.dossiers.services import time_text
 from onestop.dossiers.validation import pydantic_errors
+from onestop.text import money
 from onestop.web import vn_datetime
 
 PER_PAGE = 50
@@ -71,18 +74,17 @@ def detail_context(code: str) -> dict[str, Any]:
 
 
 def document_groups(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The papers of every dossier first, then each case (trường hợp) of the published list
-    with its own papers, in the order the list first names them: a dossier brings the
-    common papers and those of its one case."""
-    cases: dict[str | None, list[Mapping[str, Any]]] = {None: []}
-    for document in documents:
-        cases.setdefault(document.get("case"), []).append(document)
-    common = [{"case": None, "number": None, "documents": cases.pop(None)}]
-    numbered = [
-        {"case": case, "number": n, "documents": docs}
-        for n, (case, docs) in enumerate(cases.items(), start=1)
+    """The papers as the counter's checklist groups them (checklist.groups): those of every
+    dossier first, then each case (trường hợp), numbered, in the order the list names them."""
+    numbers = count(1)
+    return [
+        {
+            "case": group.case,
+            "number": None if group.case is None else next(numbers),
+            "documents": [paper for _, paper in group.papers],
+        }
+        for group in checklist.groups({"documents": documents})
     ]
-    return [g for g in common if g["documents"]] + numbered
 
 
 def channel_row(offer: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,15 +99,6 @@ def fee_line(fee: Mapping[str, Any]) -> dict[str, Any]:
     if shown is not None and re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.,])", fee["text"]):
         shown = None
     return {"amount": shown, "text": fee["text"]}
-
-
-def money(amount: float) -> str:
-    """Đồng as Vietnamese writes them: 1.100.000."""
-    whole = int(amount)
-    text = f"{whole:,}".replace(",", ".")
-    if amount != whole:
-        text += "," + f"{amount - whole:.2f}"[2:].rstrip("0")
-    return text
 
 
 def record_link(record: Mapping[str, Any] | None) -> dict[str, str] | None:

@@ -69,10 +69,9 @@ def _duration(args: Any) -> tuple[str, str, str]:
         procedure = get_procedure(db.session(), code)
         time = processing_time(procedure, args.get("channel", "in_person"))
         if time is None:
-            # A procedure without an appointment by law says why, as its page does.
-            said = time_text(None, no_appointment=procedure.data.get("no_appointment"))
-            if procedure.data.get("no_appointment") is not None:
-                raise Invalid(said, field="procedure")
+            reason = procedure.data.get("no_appointment")
+            if reason is not None:  # no appointment by law: say why, as its page does
+                raise Invalid(time_text(None, no_appointment=reason), field="procedure")
             raise Invalid(N_("Thủ tục này chưa công bố thời hạn giải quyết."), field="procedure")
         return (
             str(time["value"]),
